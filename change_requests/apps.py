@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ChangeRequestsConfig(AppConfig):
+    name = "change_requests"

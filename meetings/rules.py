@@ -1,0 +1,3 @@
+from portal.permissions import anyone, rule
+
+rule("meeting.view")(anyone)
