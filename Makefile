@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
