@@ -46,3 +46,33 @@ class Meeting(models.Model):
     @property
     def short_name(self) -> str:
         return str(self)
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    DEFERRED = "deferred", "Deferred"
+    NOTED = "noted", "Noted"
+
+
+class Decision(models.Model):
+    """A decision taken at a meeting. Apps above link their records to it (a CR owns its link)."""
+
+    reference = models.CharField(max_length=30, unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    summary = models.TextField()
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    rationale = models.TextField(blank=True)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["decided_on", "reference"]
+
+    def __str__(self):
+        return self.reference

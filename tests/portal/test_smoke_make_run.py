@@ -1,6 +1,7 @@
 """Does what `make run` does, on a fresh SQLite file, without serving forever."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -37,7 +38,9 @@ def test_fresh_sqlite_migrate_load_and_serve_home(tmp_path):
     manage("load_programme")
     assert "pmo@example.com" in manage("demo_logins")
 
-    port = "8765"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
