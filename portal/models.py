@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.concurrency import Versioned
 from portal.history import GovernedQuerySet, governed_history
 
 
@@ -34,7 +35,7 @@ class MarketRole(models.Model):
         return self.name
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     name = models.CharField(max_length=200, unique=True)
     constituency = models.ForeignKey(
         Constituency, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"

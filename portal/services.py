@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from portal.concurrency import claim_version
 from portal.history import history_context, mark_change
 from portal.models import Constituency, Forum, MarketRole, Organisation, Role, User
 from portal.permissions import ensure
@@ -20,7 +21,9 @@ def organisation_update(
     is_programme_party: bool | None = None,
     active: bool | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> Organisation:
+    claim_version(organisation, expected_version=expected_version)
     if name is not None:
         organisation.name = name
     if constituency is not None:
