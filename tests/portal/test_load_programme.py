@@ -74,3 +74,19 @@ def test_bad_row_in_a_later_file_rolls_back_earlier_files(programme_dir):
 def test_missing_directory_is_refused(tmp_path):
     with pytest.raises(CommandError, match="is not a directory"):
         call_command("load_programme", str(tmp_path / "nope"))
+
+
+def test_every_demo_login_works(client, settings):
+    call_command("load_programme")
+    emails = [
+        line.split(",")[0]
+        for line in (settings.DEMO_PROGRAMME_DIR / "people.csv").read_text().splitlines()[1:]
+    ]
+    assert len(emails) >= 5
+    for email in emails:
+        response = client.post(
+            "/accounts/login/", {"username": email, "password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302 and response["Location"] == "/", email
+        assert client.get("/").status_code == 200
+        client.post("/accounts/logout/")
