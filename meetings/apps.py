@@ -5,4 +5,4 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
-        from meetings import loaders, rules  # noqa: F401  (registration)
+        from meetings import home, loaders, rules  # noqa: F401  (registration)

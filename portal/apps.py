@@ -6,7 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Programme core"
 
     def ready(self):
-        from portal import home, loaders, permissions  # noqa: F401  (registration)
+        from portal import loaders, permissions  # noqa: F401  (registration)
         from portal.navigation import NavItem, register_nav
 
         register_nav(NavItem("Organisations", "organisation-list", "directory.view", order=90))

@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal.importing import collect, upsert
-from portal.models import Constituency, MarketRole, Organisation, Role
+from portal.importing import ImportRejected, RowProblem, collect, upsert
+from portal.models import Constituency, MarketRole, Organisation, Programme, Role
 from portal.programme_loading import LoadContext, register_loader
 from portal.services import forum_upsert, person_upsert
+
+
+@register_loader("programme", order=5)
+def load_programme_row(context: LoadContext) -> None:
+    if not context.has("programme.csv"):
+        return
+    rows = collect(
+        context.rows("programme.csv", required=["name", "reporting_date"]),
+        lambda row: (row.text("name", required=True, max_length=200), row.date("reporting_date")),
+    )
+    if len(rows) != 1:
+        raise ImportRejected([RowProblem("programme.csv", 0, "", "must hold exactly one row")])
+    name, reporting_date = rows[0]
+    upsert(Programme, lookup={"pk": 1}, values={"name": name, "reporting_date": reporting_date})
+    context.count("programme", 1)
 
 
 @register_loader("constituencies-and-parties", order=10)
@@ -49,8 +64,6 @@ def load_constituencies_and_parties(context: LoadContext) -> None:
         actual[constituency.name] = actual.get(constituency.name, 0) + 1
     mismatched = [n for n in expected if expected[n] != actual.get(n, 0)]
     if mismatched:
-        from portal.importing import ImportRejected, RowProblem
-
         raise ImportRejected(
             RowProblem(
                 "parties.csv",
@@ -108,8 +121,6 @@ def load_forums(context: LoadContext) -> None:
         context.rows("forums.csv", required=["code", "name", "level", "parent"]), parse
     )
     known = {code for code, *_ in forums}
-    from portal.importing import ImportRejected, RowProblem
-
     unknown = [
         RowProblem("forums.csv", 0, "parent", f"'{parent}' is not a forum code in this file")
         for _, _, _, parent in forums

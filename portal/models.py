@@ -176,3 +176,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+
+class Programme(models.Model):
+    """The programme this portal serves (one row). Its reporting date anchors every
+    "as of" computation; empty means today, a fixed date replays a past month (the demo)."""
+
+    name = models.CharField(max_length=200)
+    reporting_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty to report as of today."
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="programme_single_row"),
+        ]
+
+    def __str__(self):
+        return self.name
