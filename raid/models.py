@@ -208,12 +208,16 @@ class RaidItem(Versioned):
     due_text = models.CharField(
         max_length=200, blank=True, help_text="Target as printed, e.g. 'Q3 2024' or 'M10'"
     )
+    milestones = models.ManyToManyField(
+        "milestones.Milestone", blank=True, related_name="raid_items",
+        help_text="Milestones this item threatens or depends on",
+    )
     source = models.CharField(max_length=300, blank=True, help_text="Where the item came from")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GovernedQuerySet.as_manager()
-    history = governed_history(excluded_fields=["updated_at"])
+    history = governed_history(excluded_fields=["updated_at"], m2m_fields=[milestones])
 
     class Meta:
         ordering = ["reference"]
