@@ -179,3 +179,6 @@ class SnapshotRow(models.Model):
                 fields=["snapshot", "milestone"], name="snapshot_row_one_per_milestone"
             )
         ]
+
+    def __str__(self):
+        return f"{self.snapshot}: {self.milestone_id} {self.rag}"
