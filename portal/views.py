@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from portal import selectors, services
+from portal.api.tokens import api_token_context
 from portal.forms import DirectoryFilterForm, ProfileForm
 from portal.navigation import home_panels_for
 from portal.permissions import permission_required
@@ -63,7 +64,7 @@ def profile(request):
         form = ProfileForm(
             initial={"full_name": request.user.full_name, "job_title": request.user.job_title}
         )
-    return render(request, "portal/profile.html", {"form": form})
+    return render(request, "portal/profile.html", {"form": form, **api_token_context(request.user)})
 
 
 def health(request):

@@ -1,0 +1,43 @@
+"""Base classes for the apps' viewsets: reads through selectors, never a second query path."""
+
+from __future__ import annotations
+
+from rest_framework import viewsets
+
+from portal.api.concurrency import ETagMixin
+
+
+class SelectorMixin:
+    # Lists and single records come from the app's permission-aware selectors. Subclasses set
+    # `model` (for the schema) and implement `select_list(user)` and `select_one(user, pk)`;
+    # the selector raises PermissionDenied or Http404 itself. (Comments, not a docstring:
+    # the schema would show a docstring as every endpoint's description.)
+
+    model = None
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.select_list(self.request.user)
+
+    def get_object(self):
+        obj = self.select_one(self.request.user, int(self.kwargs[self.lookup_field]))
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def select_list(self, user):
+        raise NotImplementedError
+
+    def select_one(self, user, pk: int):
+        raise NotImplementedError
+
+
+class ReadOnlyViewSet(SelectorMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class VersionedViewSet(ETagMixin, SelectorMixin, viewsets.GenericViewSet):
+    # A read/write resource over a Versioned model; subclasses add the write actions they
+    # need and call the app's services with `expected_version=self.expected_version()`.
+    pass
