@@ -212,7 +212,7 @@ class RaidItem(Versioned):
         "milestones.Milestone", blank=True, related_name="raid_items",
         help_text="Milestones this item threatens or depends on",
     )
-    source = models.CharField(max_length=300, blank=True, help_text="Where the item came from")
+    source = models.TextField(blank=True, help_text="Where the item came from")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
