@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    # One schema name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {"RagEnum": "milestones.models.Rag"},
 }
 
 # Login throttling: five failures lock the account-and-address pair for an hour.

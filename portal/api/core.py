@@ -34,7 +34,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
-    def select_list(self, user):
+    def select_list(self, user, params):
         return selectors.organisation_list(user=user)
 
     def select_one(self, user, pk):

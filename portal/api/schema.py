@@ -34,6 +34,9 @@ class PortalAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        query = getattr(self.view, "query_serializer_class", None)
+        if query is not None and self._is_list_view():
+            parameters.append(query)
         if self._versioned():
             parameters.append(
                 OpenApiParameter(

@@ -15,3 +15,14 @@ def api_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def demo_programme(db):
+    """The bundled PSG 36 demo, loaded through the portal's own import path."""
+    from django.core.management import call_command
+
+    call_command("load_programme", verbosity=0)
+    from portal.models import User
+
+    return {user.email: user for user in User.objects.filter(email__endswith="@example.com")}

@@ -1,11 +1,21 @@
 """The API in the permissions matrix. Anonymous callers get 401 (token first); the apps'
 endpoints add their own cases in the sections below as they appear."""
 
-from tests.permission_matrix import EVERYONE, ViewCase
+from tests.permission_matrix import EVERYONE, PMO_ONLY, ViewCase
 
 
 def _own_org(world):
     return {"pk": world.organisation.pk}
+
+
+def _milestone(world):
+    from tests.milestones.factories import MilestoneFactory
+
+    return {"pk": MilestoneFactory().pk}
+
+
+def _milestone_body(world, kwargs):
+    return {"forecast_date": "2030-01-31", "reason": "matrix"}
 
 
 CASES = [
@@ -16,4 +26,32 @@ CASES = [
     ViewCase("api-token-revoke", EVERYONE, method="post"),
     ViewCase("api-organisation-list", EVERYONE),
     ViewCase("api-organisation-detail", EVERYONE, setup=_own_org),
+    # Milestones: everyone reads, PMO writes (If-Match sent by the dedicated tests; here the
+    # refusal comes first, and PMO's missing If-Match is a 428).
+    ViewCase("api-milestone-list", EVERYONE),
+    ViewCase("api-milestone-detail", EVERYONE, setup=_milestone),
+    ViewCase(
+        "api-milestone-list",
+        PMO_ONLY,
+        method="post",
+        data=lambda world, kwargs: {"reference": "T3-DB-9999", "title": "x"},
+        ok_statuses=(400,),
+        label="create (invalid body: refusal before validation)",
+    ),
+    ViewCase(
+        "api-milestone-reforecast",
+        PMO_ONLY,
+        method="post",
+        setup=_milestone,
+        data=_milestone_body,
+        ok_statuses=(428,),
+    ),
+    ViewCase(
+        "api-milestone-rebaseline",
+        PMO_ONLY,
+        method="post",
+        setup=_milestone,
+        data=lambda world, kwargs: {"baseline_date": "2030-01-31", "reason": "matrix"},
+        ok_statuses=(428,),
+    ),
 ]
