@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from meetings import home, loaders, rules  # noqa: F401  (registration)
+        from portal.navigation import NavItem, register_nav
+
+        register_nav(NavItem("Meetings", "meeting-list", "meeting.view", order=10))

@@ -1,12 +1,21 @@
-"""Home-page panel: the next meetings after the programme's reporting date."""
+"""Home-page panel: the open actions the user, or the user's organisation, owns."""
 
-from meetings.selectors import upcoming_meetings
+from django.utils import timezone
+
+from meetings.scheduling import is_overdue
 from portal.navigation import HomePanel, register_home_panel
-from portal.reporting import reporting_date
 
 
-def _upcoming_meetings(request):
-    return "meetings/_home_meetings.html", {"meetings": upcoming_meetings(today=reporting_date())}
+def _my_open_actions(request):
+    from meetings.selectors import open_actions_for
+
+    actions = open_actions_for(request.user)
+    if not actions:
+        return None
+    today = timezone.localdate()
+    for action in actions:
+        action.overdue = is_overdue(status=action.status, due_date=action.due_date, on=today)
+    return "meetings/_home_actions.html", {"actions": actions}
 
 
-register_home_panel(HomePanel("upcoming-meetings", _upcoming_meetings, order=50))
+register_home_panel(HomePanel("my-open-actions", _my_open_actions, order=40))

@@ -1,9 +1,15 @@
-"""Meetings of the programme's forums. Their dates drive "previous", "forecast" and
-"since the last PSG" everywhere else."""
+"""Meetings of the programme's forums, their agendas, actions, decisions and narrative.
+
+Their dates drive "previous", "forecast" and "since the last PSG" everywhere else. This app
+sits low in the layering: it never points at milestones, CRs or pack content; the apps above
+own those links (an agenda item's records and pack blocks live in dashboards).
+"""
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from portal.concurrency import Versioned
 from portal.history import GovernedQuerySet, governed_history
 
 
@@ -14,7 +20,7 @@ class MeetingStatus(models.TextChoices):
     MINUTES_APPROVED = "minutes_approved", "Minutes approved"
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     forum = models.ForeignKey("portal.Forum", on_delete=models.PROTECT, related_name="meetings")
     number = models.PositiveIntegerField(null=True, blank=True, help_text="e.g. 36 for PSG 36")
     date = models.DateField()
@@ -23,9 +29,15 @@ class Meeting(models.Model):
     status = models.CharField(
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
+    location = models.CharField(max_length=200, blank=True, help_text="Room or address")
+    link = models.URLField(blank=True, help_text="Video-call link")
+    attendees = models.ManyToManyField("portal.User", blank=True, related_name="meetings_attended")
+    other_attendees = models.TextField(
+        blank=True, help_text="People without a portal account, one per line"
+    )
 
     objects = GovernedQuerySet.as_manager()
-    history = governed_history()
+    history = governed_history(m2m_fields=[attendees])
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -55,7 +67,7 @@ class DecisionOutcome(models.TextChoices):
     NOTED = "noted", "Noted"
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """A decision taken at a meeting. Apps above link their records to it (a CR owns its link)."""
 
     reference = models.CharField(max_length=30, unique=True)
@@ -76,3 +88,179 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class AgendaItemType(models.TextChoices):
+    # The seed prints one combined type ("Decision / Information") and one item with no
+    # type at all; both are kept as printed rather than forced into a single kind.
+    DECISION = "decision", "Decision"
+    INFORMATION = "information", "Information"
+    DISCUSSION = "discussion", "Discussion"
+    DECISION_INFORMATION = "decision_information", "Decision / Information"
+
+
+class AgendaItem(Versioned):
+    """One line of a meeting's agenda. Times are computed (see meetings.scheduling)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(help_text="Order on the agenda")
+    label = models.CharField(max_length=20, help_text="Printed item number, e.g. 3 or Appendix")
+    title = models.CharField(max_length=200)
+    objective = models.TextField(blank=True)
+    item_type = models.CharField(
+        max_length=30, choices=AgendaItemType.choices, blank=True, verbose_name="type"
+    )
+    leads = models.CharField(max_length=200, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty for untimed lines such as an appendix"
+    )
+    fixed_start = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Only when the item does not follow on from the one before (after a break)",
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=24 * 60),
+                name="agenda_item_duration_within_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} item {self.label}: {self.title}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ONGOING = "ongoing", "Ongoing"
+    RECOMMEND_CLOSED = "recommend_closed", "Recommend closed"
+    CLOSED = "closed", "Closed"
+
+
+class Action(Versioned):
+    """An action raised at a meeting; referenced by the portal as <forum><number>-<nn>."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    sequence = models.PositiveIntegerField()
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    description = models.TextField(verbose_name="action")
+    owner_user = models.ForeignKey(
+        "portal.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_owned",
+        verbose_name="owner (person)",
+    )
+    owner_organisation = models.ForeignKey(
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_owned",
+        verbose_name="owner (organisation)",
+    )
+    owner_text = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="owner (as written)",
+        help_text="e.g. 'Programme / Elexon' when no single person or organisation owns it",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    latest_update = models.TextField(blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["meeting__date", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "sequence"], name="action_unique_sequence_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=False)
+                | Q(owner_organisation__isnull=False)
+                | ~Q(owner_text=""),
+                name="action_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="action_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def owner_display(self) -> str:
+        parts = [str(p) for p in (self.owner_user, self.owner_organisation) if p is not None]
+        if self.owner_text:
+            parts.append(self.owner_text)
+        return " · ".join(parts)
+
+
+class NarrativeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class NarrativeSection(Versioned):
+    """Free text for a meeting (testing update, planning update, a party's delivery report),
+    written in Markdown and shown only as sanitised HTML (meetings.markdown)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="narrative_sections"
+    )
+    key = models.SlugField(max_length=60, help_text="Stable name, e.g. testing-update")
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="narrative_sections",
+    )
+    contributor = models.ForeignKey(
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="narrative_sections",
+        help_text="A participant organisation invited to write this section (its own report)",
+    )
+    body = models.TextField(blank=True, help_text="Markdown")
+    status = models.CharField(
+        max_length=20, choices=NarrativeStatus.choices, default=NarrativeStatus.DRAFT
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["meeting", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "key"], name="narrative_unique_key_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.title}"
