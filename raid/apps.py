@@ -6,4 +6,7 @@ class RaidConfig(AppConfig):
     verbose_name = "RAID log"
 
     def ready(self):
+        from portal.navigation import NavItem, register_nav
         from raid import loaders, rules  # noqa: F401  (registration)
+
+        register_nav(NavItem("RAID", "raid-log", "raid.view", order=30))

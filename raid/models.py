@@ -214,10 +214,10 @@ class RaidItem(Versioned):
     )
     source = models.TextField(blank=True, help_text="Where the item came from")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = GovernedQuerySet.as_manager()
-    history = governed_history(excluded_fields=["updated_at"], m2m_fields=[milestones])
+    # No updated_at column: the history says when (and portal.history diffs every column).
+    history = governed_history(m2m_fields=[milestones])
 
     class Meta:
         ordering = ["reference"]

@@ -60,6 +60,13 @@ class ScoringConfig:
     def band(self, score: int | None) -> str | None:
         return band_for(self.bands, score)
 
+    def cell_for_score(self, score: int | None) -> tuple[int, int] | None:
+        """The one cell holding `score`, or None if no cell or several cells hold it."""
+        if score is None:
+            return None
+        cells = [cell for cell, value in self.matrix.items() if value == score]
+        return cells[0] if len(cells) == 1 else None
+
 
 def default_config() -> ScoringConfig:
     return ScoringConfig(

@@ -522,6 +522,7 @@ class HeatCell:
     count: int = 0
     moved_in: int = 0
     moved_out: int = 0
+    by_score: int = 0  # of `count`, placed from a score given directly
 
     @property
     def band_label(self) -> str:
@@ -543,9 +544,67 @@ class HeatMap:
     impacts: list[int]
     rows: list[list[HeatCell]]  # highest likelihood first
     arrows: list[HeatArrow]
-    unplaced: int  # open items with a score given directly (no cell)
+    unplaced: int  # open items with no likelihood/impact and no score that names one cell
     context: MovementContext
     total: int
+
+    @property
+    def placed_by_score(self) -> int:
+        return sum(cell.by_score for row in self.rows for cell in row)
+
+    # Geometry of the server-rendered SVG (no JS), shared by the web page and the PDF.
+    CELL_W, CELL_H, LEFT, TOP, BOTTOM = 96, 64, 56, 8, 44
+
+    def svg(self) -> dict:
+        width = self.LEFT + self.CELL_W * len(self.impacts) + 8
+        height = self.TOP + self.CELL_H * len(self.likelihoods) + self.BOTTOM
+        centres = {}
+        cells = []
+        for r, row in enumerate(self.rows):
+            for c, cell in enumerate(row):
+                x, y = self.LEFT + c * self.CELL_W, self.TOP + r * self.CELL_H
+                centres[(cell.likelihood, cell.impact)] = (
+                    x + self.CELL_W / 2, y + self.CELL_H / 2,
+                )
+                cells.append(
+                    {"cell": cell, "x": x, "y": y, "cx": x + self.CELL_W / 2,
+                     "cy": y + self.CELL_H / 2 + 8, "label_x": x + 4, "label_y": y + 14}
+                )
+        arrows = []
+        for arrow in self.arrows:
+            (x1, y1), (x2, y2) = centres[arrow.source], centres[arrow.target]
+            # Stop short of the centres so the counts stay readable.
+            dx, dy = x2 - x1, y2 - y1
+            length = max((dx * dx + dy * dy) ** 0.5, 1)
+            shrink = min(22, length / 3)
+            arrows.append(
+                {
+                    "arrow": arrow,
+                    "x1": round(x1 + dx / length * shrink, 1),
+                    "y1": round(y1 + dy / length * shrink, 1),
+                    "x2": round(x2 - dx / length * shrink, 1),
+                    "y2": round(y2 - dy / length * shrink, 1),
+                }
+            )
+        axis_y = self.TOP + self.CELL_H * len(self.likelihoods)
+        return {
+            "width": width,
+            "height": height,
+            "cells": cells,
+            "arrows": arrows,
+            "impact_labels": [
+                {"x": self.LEFT + c * self.CELL_W + self.CELL_W / 2, "y": axis_y + 16, "value": i}
+                for c, i in enumerate(self.impacts)
+            ],
+            "likelihood_labels": [
+                {"x": self.LEFT - 12, "y": self.TOP + r * self.CELL_H + self.CELL_H / 2 + 5,
+                 "value": row[0].likelihood}
+                for r, row in enumerate(self.rows)
+            ],
+            "impact_title": {"x": self.LEFT + self.CELL_W * len(self.impacts) / 2,
+                             "y": axis_y + 36},
+            "likelihood_title": {"x": 14, "y": self.TOP + self.CELL_H * len(self.rows) / 2},
+        }
 
     def cell(self, likelihood: int, impact: int) -> HeatCell | None:
         for row in self.rows:
@@ -568,20 +627,33 @@ def heatmap(
     found = movements(user=user, items=items, context=context, config=config)
     references = dict(items.values_list("pk", "reference"))
     counts: Counter = Counter()
+    by_score: Counter = Counter()
     moves: dict[tuple, list[str]] = defaultdict(list)
     unplaced = 0
+
+    def place(state: ScoreState | None):
+        # A score given directly still names its cell when only one cell holds that score
+        # (the default matrix's scores are all distinct); such placements are counted apart.
+        if state is None:
+            return None, False
+        if state.cell is not None:
+            return state.cell, False
+        return config.cell_for_score(state.score), True
+
     for pk, move in found.items():
         now = move.now
         if now is None or now.status != Status.OPEN:
             continue
-        if now.cell is None:
+        cell, inferred = place(now)
+        if cell is None:
             unplaced += 1
             continue
-        counts[now.cell] += 1
+        counts[cell] += 1
+        by_score[cell] += inferred
         before = move.before
-        moved = before is not None and before.status == Status.OPEN and before.cell is not None
-        if moved and before.cell != now.cell:
-            moves[(before.cell, now.cell, move.direction)].append(references.get(pk, ""))
+        old_cell = place(before)[0] if before is not None and before.status == Status.OPEN else None
+        if old_cell is not None and old_cell != cell:
+            moves[(old_cell, cell, move.direction)].append(references.get(pk, ""))
     likelihoods, impacts = config.likelihoods, config.impacts
     rows = []
     for likelihood in reversed(likelihoods):
@@ -590,7 +662,8 @@ def heatmap(
             score = config.matrix[(likelihood, impact)]
             row.append(
                 HeatCell(likelihood, impact, score, config.band(score) or "",
-                         counts.get((likelihood, impact), 0))
+                         counts.get((likelihood, impact), 0),
+                         by_score=by_score.get((likelihood, impact), 0))
             )
         rows.append(row)
     heat = HeatMap(likelihoods, impacts, rows, [], unplaced, context, sum(counts.values()))
