@@ -265,6 +265,31 @@ def forecast_trend(milestone: Milestone, history: list[Reforecast]) -> list[dict
     return points
 
 
+def forecast_trend_svg(
+    milestone: Milestone, history: list[Reforecast], *, width: int = 240, height: int = 60
+) -> dict:
+    """Coordinates for a small SVG line of the forecast's slip against baseline over time
+    (one point per forecast, first known first). Plain SVG: no script, no inline style."""
+    points = forecast_trend(milestone, history)
+    slips = [p["slip"] for p in points]
+    low, high = min(0, *slips), max(0, *slips)
+    span = (high - low) or 1
+    step = (width - 10) / max(len(points) - 1, 1)
+
+    def y(slip):
+        return round(height - 5 - (slip - low) * (height - 10) / span, 1)
+
+    coords = [(round(5 + i * step, 1), y(p["slip"])) for i, p in enumerate(points)]
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x},{yy}" for x, yy in coords),
+        "dots": [{"x": x, "y": yy, **p} for (x, yy), p in zip(coords, points, strict=True)],
+        "baseline_y": y(0),
+        "latest_slip": slips[-1],
+    }
+
+
 @dataclass
 class RagCount:
     forum: str
@@ -393,6 +418,26 @@ def register(
     return milestones.select_related("forum", "responsible_organisation").order_by(
         *SORTS.get(sort, SORTS["baseline"])
     )
+
+
+def milestone_history(milestone: Milestone, *, limit: int = 50) -> list[dict]:
+    """Entries for templates/_history.html, newest first. Like portal.selectors.history_of,
+    but the creation record lists no field changes: the derived RAG columns are excluded from
+    the historical model, which the generic first-record listing does not expect."""
+    from portal.history import changes_between
+
+    records = list(
+        milestone.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = changes_between(previous, record) if previous is not None else []
+        changes = [c for c in changes if c["field"] != "version"]
+        entries.append({"record": record, "changes": changes})
+    return entries
 
 
 def milestone_detail(pk: int) -> Milestone:

@@ -143,6 +143,70 @@ def milestone_update(
 
 
 @transaction.atomic
+def milestone_save_edit(
+    *,
+    actor: User | None,
+    milestone: Milestone,
+    expected_version: int | None,
+    changes: dict,
+    forecast_date: date | None = None,
+    forecast_reason: str = "",
+    predecessors: Iterable[Milestone] | None = None,
+    reason: str = "",
+) -> Milestone:
+    """The edit form's save: a reforecast (with its reason) and field changes, as one step
+    checked once against the version the editor started from. Nothing changed: no write."""
+    if forecast_date is not None and forecast_date != milestone.forecast_date:
+        milestone_reforecast(
+            actor=actor, milestone=milestone, forecast_date=forecast_date,
+            reason=forecast_reason, expected_version=expected_version,
+        )
+        expected_version = None
+    changed = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
+    if predecessors is not None:
+        predecessors = list(predecessors)
+        same = {p.pk for p in predecessors} == set(
+            milestone.predecessors.values_list("pk", flat=True)
+        )
+        if same:
+            predecessors = None
+    if changed or predecessors is not None:
+        milestone_update(
+            actor=actor, milestone=milestone, expected_version=expected_version,
+            reason=reason, predecessors=predecessors, **changed,
+        )
+    elif expected_version is not None:
+        claim_version(milestone, expected_version=expected_version)
+        milestone.version -= 1  # nothing is saved, so the version does not move
+    return milestone
+
+
+@transaction.atomic
+def milestone_inline_edit(
+    *, actor: User | None, milestone: Milestone, field: str, expected_version: int, values: dict
+) -> Milestone:
+    """One field edited in a register row: the forecast (with a reason), the commentary or
+    the at-risk flag."""
+    if field == "forecast":
+        return milestone_reforecast(
+            actor=actor, milestone=milestone, forecast_date=values.get("forecast_date"),
+            reason=values.get("reason", ""), expected_version=expected_version,
+        )
+    if field == "commentary":
+        return milestone_update(
+            actor=actor, milestone=milestone, expected_version=expected_version,
+            reason="Commentary edited", commentary=values.get("commentary", ""),
+        )
+    if field == "at_risk":
+        flag = bool(values.get("at_risk"))
+        return milestone_update(
+            actor=actor, milestone=milestone, expected_version=expected_version,
+            reason="Flagged at risk" if flag else "At-risk flag cleared", at_risk=flag,
+        )
+    raise ValueError(f"No inline edit for {field!r}")
+
+
+@transaction.atomic
 def milestone_reforecast(
     *,
     actor: User | None,

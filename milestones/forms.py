@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from milestones.models import REFERENCE_PATTERN, Milestone, Rag, Tier
+from portal.models import Forum, Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Reference or title contains")
+    forum = forms.ChoiceField(required=False)
+    tier = forms.ChoiceField(required=False, choices=[("", "All tiers"), *Tier.choices])
+    workstream = forms.CharField(required=False, max_length=4, label="Workstream code")
+    responsible = forms.CharField(required=False, label="Responsible contains")
+    rag = forms.ChoiceField(required=False, choices=[("", "All RAGs"), *Rag.choices], label="RAG")
+    date_from = forms.DateField(required=False, widget=DATE, label="Due from")
+    date_to = forms.DateField(required=False, widget=DATE, label="Due to")
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("baseline", "Baseline date"), ("-baseline", "Baseline date, latest first"),
+            ("forecast", "Forecast date"), ("-forecast", "Forecast date, latest first"),
+            ("reference", "Reference"), ("forum", "Forum"), ("rag", "RAG"),
+        ],
+    )
+
+    def __init__(self, *args, forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "All forums")] + [(f, f) for f in forums]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("'Due from' must be on or before 'Due to'.")
+        return data
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "forum": data.get("forum") or None,
+            "tier": data.get("tier") or None,
+            "workstream": data.get("workstream") or None,
+            "responsible": data.get("responsible") or None,
+            "rag": data.get("rag") or None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "search": data.get("q") or None,
+            "sort": data.get("sort") or "baseline",
+        }
+
+
+class DashboardFilterForm(forms.Form):
+    on = forms.DateField(required=False, widget=DATE, label="Reporting date")
+    forum = forms.ChoiceField(required=False)
+    tier = forms.ChoiceField(required=False, choices=[("", "All tiers"), *Tier.choices])
+    workstream = forms.CharField(required=False, max_length=4, label="Workstream code")
+    date_from = forms.DateField(required=False, widget=DATE, label="Due from")
+    date_to = forms.DateField(required=False, widget=DATE, label="Due to")
+
+    def __init__(self, *args, forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "All forums")] + [(f, f) for f in forums]
+
+
+class _ForumChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} – {obj.name}"
+
+
+class MilestoneCreateForm(forms.Form):
+    reference = forms.RegexField(
+        regex=REFERENCE_PATTERN, max_length=20,
+        error_messages={"invalid": "Use tier, workstream code and number, like T3-DB-0153."},
+        help_text="Tier T1–T3, workstream code, number: T3-DB-0153",
+    )
+    forum = _ForumChoice(queryset=Forum.objects.order_by("level", "code"))
+    forum_stream = forms.CharField(
+        required=False, max_length=100, label="Sub-group",
+        help_text="As printed in brackets after the forum, e.g. Transition",
+    )
+    title = forms.CharField(max_length=300)
+    baseline_date = forms.DateField(widget=DATE)
+    forecast_date = forms.DateField(widget=DATE)
+    responsible = forms.CharField(required=False, max_length=200)
+    responsible_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(active=True), required=False
+    )
+    at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
+    commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    predecessors = forms.ModelMultipleChoiceField(
+        queryset=Milestone.objects.order_by("reference"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].upper()
+        if Milestone.objects.filter(reference=reference).exists():
+            raise forms.ValidationError(f"{reference} is already in the register.")
+        return reference
+
+
+class MilestoneEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=300)
+    forum = _ForumChoice(queryset=Forum.objects.order_by("level", "code"))
+    forum_stream = forms.CharField(required=False, max_length=100, label="Sub-group")
+    responsible = forms.CharField(required=False, max_length=200)
+    responsible_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(active=True), required=False
+    )
+    forecast_date = forms.DateField(widget=DATE)
+    forecast_reason = forms.CharField(
+        required=False, label="Why the forecast changes",
+        help_text="Required when the forecast date changes.",
+    )
+    completed_on = forms.DateField(required=False, widget=DATE)
+    at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
+    commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    predecessors = forms.ModelMultipleChoiceField(
+        queryset=Milestone.objects.order_by("reference"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    rag_override = forms.ChoiceField(
+        required=False, choices=[("", "No override (computed)"), *Rag.choices],
+        label="RAG override",
+    )
+    override_reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required with an override; shown beside the computed RAG.",
+    )
+    reason = forms.CharField(required=False, label="Reason for the change (history)")
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        self.milestone = milestone
+        super().__init__(*args, **kwargs)
+        self.fields["predecessors"].queryset = Milestone.objects.exclude(pk=milestone.pk).order_by(
+            "reference"
+        )
+
+    def clean(self):
+        data = super().clean()
+        forecast = data.get("forecast_date")
+        if forecast and forecast != self.milestone.forecast_date and not (
+            data.get("forecast_reason") or ""
+        ).strip():
+            self.add_error("forecast_reason", "Say why the forecast date changes.")
+        if data.get("rag_override") and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", "An override needs a reason.")
+        return data
+
+
+class RebaselineForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    baseline_date = forms.DateField(widget=DATE, label="New baseline date")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="E.g. the approved change request that moves it.",
+    )
+
+
+class InlineForecastForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    forecast_date = forms.DateField(widget=DATE, label="New forecast date")
+    reason = forms.CharField(max_length=500, label="Why")
+
+
+class InlineCommentaryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InlineAtRiskForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    at_risk = forms.BooleanField(required=False, label="At risk")
+
+
+INLINE_FORMS = {
+    "forecast": InlineForecastForm,
+    "commentary": InlineCommentaryForm,
+    "at_risk": InlineAtRiskForm,
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX with the register's columns.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+            )
+        return upload

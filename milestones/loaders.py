@@ -1,0 +1,48 @@
+"""The demo register: milestones.csv's "Delivery Dashboards" rows, through the import path.
+
+milestones.csv mixes four sources (see demo/psg36/README.md); only the dashboard rows are
+register milestones with unique references, a forum and both dates:
+
+* the 12 code-drafting rows print no forum, and T3-RE-0500 / T3-RE-0550 appear twice
+  (T3-RE-0550 a third time in the dashboards, with another title), so the register's
+  all-or-nothing import would reject them: they are left out, not silently merged;
+* the 5 qualification rows have no reference and no baseline, so they cannot be register
+  milestones;
+* the 16 party milestones of the core capability provider reports belong to the delivery
+  reports (issue 7).
+
+After loading, when the programme has a fixed reporting date, snapshots are taken at that
+date and one week before, so "Previous RAG" comes from a recorded snapshot. Idempotent:
+unchanged rows are left alone and retaking a snapshot replaces its rows.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from milestones.services import IMPORT_REQUIRED, milestones_import_rows, snapshot_take
+from portal.models import Programme
+from portal.programme_loading import LoadContext, register_loader
+
+REGISTER_SOURCE_PREFIX = "Delivery Dashboards"
+
+
+@register_loader("milestones", order=50)
+def load_milestones(context: LoadContext) -> None:
+    if not context.has("milestones.csv"):
+        return
+    rows = context.rows("milestones.csv", required=[*IMPORT_REQUIRED, "source"])
+    register_rows = [
+        row for row in rows if row.values.get("source", "").startswith(REGISTER_SOURCE_PREFIX)
+    ]
+    result = milestones_import_rows(actor=None, rows=register_rows, source="milestones.csv")
+    context.count("milestones", result.created + result.updated + result.unchanged)
+    context.count("milestone rows left out (not register rows)", len(rows) - len(register_rows))
+    fixed = Programme.objects.filter(pk=1).values_list("reporting_date", flat=True).first()
+    if fixed:
+        from milestones.services import milestones_recompute
+
+        milestones_recompute(on=fixed)
+        for day in (fixed - timedelta(days=7), fixed):
+            snapshot_take(on=day)
+        context.count("milestone snapshots", 2)
