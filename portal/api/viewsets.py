@@ -32,7 +32,10 @@ class SelectorMixin:
         return self.select_list(self.request.user, self.list_params())
 
     def get_object(self):
-        obj = self.select_one(self.request.user, int(self.kwargs[self.lookup_field]))
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if self.lookup_value_regex == "[0-9]+":
+            value = int(value)
+        obj = self.select_one(self.request.user, value)
         self.check_object_permissions(self.request, obj)
         return obj
 

@@ -1,7 +1,7 @@
 """The API in the permissions matrix. Anonymous callers get 401 (token first); the apps'
 endpoints add their own cases in the sections below as they appear."""
 
-from tests.permission_matrix import EVERYONE, PMO_ONLY, ViewCase
+from tests.permission_matrix import EVERYONE, PMO_ONLY, READERS_OF_RESTRICTED, ViewCase
 
 
 def _own_org(world):
@@ -16,6 +16,20 @@ def _milestone(world):
 
 def _milestone_body(world, kwargs):
     return {"forecast_date": "2030-01-31", "reason": "matrix"}
+
+
+def _public_item(world):
+    from raid.models import Classification
+    from tests.raid.factories import RaidItemFactory
+
+    return {"reference": RaidItemFactory(classification=Classification.PUBLIC).reference}
+
+
+def _restricted_item(world):
+    from raid.models import Classification
+    from tests.raid.factories import RaidItemFactory
+
+    return {"reference": RaidItemFactory(classification=Classification.RESTRICTED).reference}
 
 
 CASES = [
@@ -52,6 +66,40 @@ CASES = [
         method="post",
         setup=_milestone,
         data=lambda world, kwargs: {"baseline_date": "2030-01-31", "reason": "matrix"},
+        ok_statuses=(428,),
+    ),
+    # RAID: Public items for everyone; Restricted ones are absent (404) for the others.
+    ViewCase("api-raid-item-list", EVERYONE),
+    ViewCase("api-raid-item-detail", EVERYONE, setup=_public_item, label="public"),
+    ViewCase(
+        "api-raid-item-detail",
+        READERS_OF_RESTRICTED,
+        setup=_restricted_item,
+        refused_status=404,
+        label="restricted",
+    ),
+    ViewCase(
+        "api-raid-item-rescore",
+        PMO_ONLY,
+        method="post",
+        setup=_public_item,
+        data=lambda world, kwargs: {"score": 9},
+        ok_statuses=(428,),
+    ),
+    ViewCase(
+        "api-raid-item-close",
+        PMO_ONLY,
+        method="post",
+        setup=_public_item,
+        data=lambda world, kwargs: {"closure_reason": "matrix"},
+        ok_statuses=(428,),
+    ),
+    ViewCase(
+        "api-raid-item-reopen",
+        PMO_ONLY,
+        method="post",
+        setup=_public_item,
+        data=lambda world, kwargs: {"reason": "matrix"},
         ok_statuses=(428,),
     ),
 ]
