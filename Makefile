@@ -26,6 +26,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_programme
 	$(PY) manage.py demo_logins
+	$(PY) manage.py build_pack --meeting "PSG 36" --publish --once --edition full --out var/psg36-pack.pdf
 
 run: demo
 	@echo "Steering Portal: http://$(HOST):$(PORT)/"
