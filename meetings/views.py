@@ -423,8 +423,12 @@ def action_progress(request, pk, obj):
             },
         )
     if form.errors:
-        for error in form.non_field_errors() or [str(form.errors)]:
-            messages.error(request, f"{action.reference}: {error}")
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(
+                    request, f"{action.reference}: {label + ': ' if label else ''}{error}"
+                )
     else:
         messages.success(request, f"Action {action.reference} has been updated.")
     return redirect(_anchor(meeting, f"action-{action.pk}"))
