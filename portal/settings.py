@@ -237,7 +237,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     # One schema name per choice set that several fields share.
-    "ENUM_NAME_OVERRIDES": {"RagEnum": "milestones.models.Rag"},
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "milestones.models.Rag",
+        "ImpactLevelEnum": "change_requests.models.ImpactLevel",
+        "RecommendationEnum": "change_requests.models.Recommendation",
+        "RaidStatusEnum": "raid.models.Status",
+        "ResponseStatusEnum": "change_requests.models.ResponseStatus",
+    },
 }
 
 # Login throttling: five failures lock the account-and-address pair for an hour.

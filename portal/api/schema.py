@@ -27,7 +27,7 @@ _VERSIONED_ERRORS = {
 class PortalAutoSchema(AutoSchema):
     def _versioned(self) -> bool:
         action = getattr(self.view, "action", None)
-        return action in getattr(self.view, "versioned_actions", ())
+        return self.method != "GET" and action in getattr(self.view, "versioned_actions", ())
 
     def _returns_etag(self) -> bool:
         return hasattr(self.view, "versioned_actions") and not self._is_list_view()

@@ -32,6 +32,38 @@ def _restricted_item(world):
     return {"reference": RaidItemFactory(classification=Classification.RESTRICTED).reference}
 
 
+def _open_cr(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from change_requests.models import Invitation, Stage
+    from tests.change_requests.factories import ChangeRequestFactory
+
+    today = timezone.localdate()
+    cr = ChangeRequestFactory(
+        stage=Stage.IA_OPEN, ia_opened_on=today, ia_deadline=today + datetime.timedelta(days=5)
+    )
+    Invitation.objects.create(
+        change_request=cr,
+        organisation=world.organisation,
+        deadline=cr.ia_deadline,
+        invited_at=timezone.now(),
+    )
+    return {"pk": cr.pk}
+
+
+def _own_draft(world):
+    from change_requests.models import Response
+
+    cr = _open_cr(world)
+    return {
+        "pk": Response.objects.create(
+            change_request_id=cr["pk"], organisation=world.organisation
+        ).pk
+    }
+
+
 CASES = [
     ViewCase("api-root", EVERYONE),
     ViewCase("api-schema", EVERYONE),
@@ -101,5 +133,30 @@ CASES = [
         setup=_public_item,
         data=lambda world, kwargs: {"reason": "matrix"},
         ok_statuses=(428,),
+    ),
+    # Change requests: everyone reads the register and roll-ups; a response (here a draft)
+    # only its own organisation, and another's is a 404 so ids reveal nothing.
+    ViewCase("api-change-request-list", EVERYONE),
+    ViewCase("api-change-request-detail", EVERYONE, setup=_open_cr),
+    ViewCase("api-change-request-rollup", EVERYONE, setup=_open_cr),
+    ViewCase(
+        "api-change-request-my-response",
+        EVERYONE,
+        setup=_open_cr,
+        ok_statuses=(404,),
+        label="(none yet: 404 for all)",
+    ),
+    ViewCase(
+        "api-ia-response-list",
+        EVERYONE,
+        setup=lambda world: {},
+        data=lambda world, kwargs: {"change_request": _open_cr(world)["pk"]},
+    ),
+    ViewCase(
+        "api-ia-response-detail",
+        frozenset({"participant"}),
+        setup=_own_draft,
+        refused_status=404,
+        label="draft",
     ),
 ]
