@@ -108,8 +108,9 @@ def published_history(meeting) -> list[tuple[str, dict]]:
 
 def _claim(build_id: int, token: str) -> PackBuild | None:
     with transaction.atomic():
-        build = PackBuild.objects.select_for_update().get(pk=build_id)
-        if build.finished:
+        build = PackBuild.objects.select_for_update().filter(pk=build_id).first()
+        if build is None or build.finished:
+            # Gone (its meeting's data was reset) or already finished: a duplicate message.
             return None
         now = timezone.now()
         if build.state == BuildState.RENDERING and build.lease_until and build.lease_until > now:
