@@ -27,7 +27,7 @@ from meetings.models import (
 )
 from meetings.scheduling import action_reference, agenda_times, decision_reference
 from portal.concurrency import claim_version
-from portal.history import mark_change
+from portal.history import history_context, mark_change
 from portal.models import Forum, Organisation, User
 from portal.permissions import ensure
 
@@ -141,8 +141,6 @@ def meeting_open(
                 )
                 for item in previous.agenda_items.order_by("position")
             ]
-            from portal.history import history_context
-
             with history_context(actor=actor, reason=f"Draft agenda copied from {previous}"):
                 AgendaItem.objects.bulk_create(copies)
     return meeting
@@ -173,8 +171,6 @@ def meeting_update(
     _validate_agenda_fits(meeting)
     _save(meeting, actor=actor, reason=reason)
     if attendees is not None:
-        from portal.history import history_context
-
         with history_context(actor=actor, reason=reason):
             meeting.attendees.set(attendees)
     return meeting

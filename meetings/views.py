@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,7 +26,9 @@ from meetings.forms import (
     NarrativeCreateForm,
     NarrativeWriteForm,
 )
+from meetings.markdown import render_markdown
 from meetings.models import ActionStatus, AgendaItem
+from meetings.scheduling import is_overdue
 from portal.models import Forum
 from portal.permissions import can, permission_required
 from portal.selectors import history_of
@@ -37,8 +39,6 @@ def _meeting(request, pk):
 
 
 def _item(request, pk):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(AgendaItem.objects.select_related("meeting__forum"), pk=pk)
 
 
@@ -211,11 +211,7 @@ def agenda_item_add(request, pk, obj):
     )
 
 
-def _item_edit_allowed(request, pk):
-    return _item(request, pk)
-
-
-@permission_required("meeting.edit", get_object=_item_edit_allowed)
+@permission_required("meeting.edit", get_object=_item)
 def agenda_item_edit(request, pk, obj):
     item = obj
     initial = {
@@ -249,7 +245,7 @@ def agenda_item_edit(request, pk, obj):
 
 
 @require_POST
-@permission_required("meeting.edit", get_object=_item_edit_allowed)
+@permission_required("meeting.edit", get_object=_item)
 def agenda_item_move(request, pk, obj):
     services.agenda_item_move(
         actor=request.user, item=obj, up=request.POST.get("direction") != "down"
@@ -258,7 +254,7 @@ def agenda_item_move(request, pk, obj):
 
 
 @require_POST
-@permission_required("meeting.edit", get_object=_item_edit_allowed)
+@permission_required("meeting.edit", get_object=_item)
 def agenda_item_delete(request, pk, obj):
     meeting, label = obj.meeting, obj.label
     services.agenda_item_delete(actor=request.user, item=obj)
@@ -295,8 +291,6 @@ def action_list(request):
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    from meetings.scheduling import is_overdue
-
     rows = [
         {"action": a, "overdue": is_overdue(status=a.status, due_date=a.due_date, on=today)}
         for a in page
@@ -327,8 +321,6 @@ def action_add(request, pk, obj):
 
 @permission_required("meeting.view", get_object=_action)
 def action_detail(request, pk, obj):
-    from meetings.scheduling import is_overdue
-
     return render(
         request,
         "meetings/action_detail.html",
@@ -402,8 +394,6 @@ def action_progress(request, pk, obj):
     if back_to and back_to.isdigit():
         meeting = selectors.meeting_list().filter(pk=int(back_to)).first() or meeting
     if request.htmx:
-        from meetings.scheduling import is_overdue
-
         row = selectors.ActionRow(
             action=action,
             carried_forward=action.meeting_id != meeting.pk,
@@ -528,8 +518,6 @@ def narrative_add(request, pk, obj):
 
 @permission_required("meeting.narrative_view", get_object=_section)
 def narrative_detail(request, pk, obj):
-    from meetings.markdown import render_markdown
-
     return render(
         request,
         "meetings/narrative_detail.html",
@@ -579,8 +567,6 @@ def narrative_edit(request, pk, obj):
             return redirect("meeting-narrative-detail", pk=section.pk)
     preview = None
     if request.method == "POST" and "body" in request.POST:
-        from meetings.markdown import render_markdown
-
         preview = render_markdown(request.POST["body"])
     return render(
         request,

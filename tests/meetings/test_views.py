@@ -306,3 +306,41 @@ def test_home_shows_open_actions_of_the_users_organisation(world, client_for, ps
 def test_nav_has_meetings(world, client_for):
     body = client_for(world.users["observer"]).get(reverse("home")).content.decode()
     assert f'href="{reverse("meeting-list")}"' in body
+
+
+def test_pmo_edits_the_meeting_with_attendees_and_the_history_shows_it(world, client_for, psg36):
+    member = world.users["steering"]
+    response = client_for(world.users["pmo"]).post(
+        reverse("meeting-edit", args=[psg36.pk]),
+        {
+            "version": psg36.version,
+            "number": 36,
+            "date": "2024-09-04",
+            "start_time": "10:00",
+            "title": "Programme Steering Group #36",
+            "status": "held",
+            "location": "London, Room 4",
+            "link": "https://meet.example.org/psg36",
+            "attendees": [member.pk],
+            "other_attendees": "Ofgem observer",
+            "reason": "Minutes drafted",
+        },
+    )
+    assert response.status_code == 302
+    page = client_for(world.users["observer"]).get(reverse("meeting-detail", args=[psg36.pk]))
+    body = page.content.decode()
+    assert "London, Room 4" in body and str(member) in body and "Ofgem observer" in body
+    assert "Minutes drafted" in body  # the history names the reason
+
+
+def test_agenda_item_edit_that_overruns_the_day_is_refused(world, client_for, psg):
+    meeting = MeetingFactory(forum=psg, start_time=datetime.time(23, 0))
+    item = AgendaItemFactory(meeting=meeting, duration_minutes=30)
+    response = client_for(world.users["pmo"]).post(
+        reverse("meeting-agenda-edit", args=[item.pk]),
+        {"version": 1, "label": "1", "title": "Long", "duration_minutes": 120},
+    )
+    assert response.status_code == 200
+    assert "midnight" in response.content.decode()
+    item.refresh_from_db()
+    assert item.duration_minutes == 30
