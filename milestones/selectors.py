@@ -59,7 +59,7 @@ def downstream_ids(ids: Iterable[int]) -> set[int]:
     ids = [int(i) for i in ids]
     if not ids:
         return set()
-    base = " UNION ".join(["SELECT %s AS id"] * len(ids))
+    base = " UNION ".join(["SELECT CAST(%s AS BIGINT) AS id"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(_closure_sql(base, upstream=False), ids)
         return {row[0] for row in cursor.fetchall()}

@@ -7,8 +7,10 @@ transaction commits. The baseline date moves only through `milestone_rebaseline`
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,11 +33,33 @@ EDITABLE_FIELDS = (
 _RAG_INPUTS = {"completed_on", "at_risk", "rag_override", "override_reason"}
 
 
+_batched: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "recompute_batch", default=None
+)
+
+
 def _schedule_recompute(milestone_ids: Iterable[int]) -> None:
     from milestones.tasks import recompute_rags
 
+    batch = _batched.get()
+    if batch is not None:
+        batch.update(milestone_ids)
+        return
     ids = sorted(set(milestone_ids))
     transaction.on_commit(lambda: recompute_rags.delay(milestone_ids=ids))
+
+
+@contextmanager
+def one_recompute():
+    """Collect the recomputes scheduled inside the block into one task (imports)."""
+    token = _batched.set(set())
+    try:
+        yield
+        ids = _batched.get()
+    finally:
+        _batched.reset(token)
+    if ids:
+        _schedule_recompute(ids)
 
 
 def split_reference(reference: str) -> tuple[str, str]:
@@ -375,29 +399,33 @@ def milestones_import_rows(
     forums = {f.code.upper(): f for f in Forum.objects.all()}
     existing = {m.reference: m for m in Milestone.objects.select_for_update()}
     parsed: list[_Parsed] = collect(rows, _parser(forums, existing))
+    # Responsible is free text; where it names an organisation exactly, link it too.
+    organisations = {o.name.lower(): o for o in Organisation.objects.only("id", "name")}
     result = ImportResult()
     reason = f"Imported from {source}"
-    touched: list[int] = []
-    with history_context(actor=actor, reason=reason):
+    with history_context(actor=actor, reason=reason), one_recompute():
         for item in parsed:
             current = existing.get(item.reference)
             if current is None:
-                milestone = milestone_create(
+                milestone_create(
                     actor=actor, reference=item.reference, forum=item.forum,
                     forum_stream=item.forum_stream, title=item.title,
                     baseline_date=item.baseline_date, forecast_date=item.forecast_date,
                     responsible=item.responsible,
+                    responsible_organisation=organisations.get(item.responsible.lower()),
                     completed_on=None if item.completed_on is _ABSENT else item.completed_on,
                     at_risk=bool(item.at_risk), commentary=item.commentary, reason=reason,
                 )
                 result.created += 1
-                touched.append(milestone.pk)
                 result.references.append(item.reference)
                 continue
             changes = {
                 "forum": item.forum, "forum_stream": item.forum_stream, "title": item.title,
                 "responsible": item.responsible, "commentary": item.commentary,
             }
+            named = organisations.get(item.responsible.lower())
+            if named is not None:
+                changes["responsible_organisation"] = named
             if item.completed_on is not _ABSENT:
                 changes["completed_on"] = item.completed_on
             if item.at_risk is not None:
@@ -417,10 +445,7 @@ def milestones_import_rows(
                     **changed,
                 )
             result.updated += 1
-            touched.append(current.pk)
             result.references.append(item.reference)
-    if touched:
-        _schedule_recompute(touched)
     return result
 
 

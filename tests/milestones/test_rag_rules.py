@@ -23,10 +23,10 @@ ON = date(2024, 8, 28)
 
 
 def facts(**kw):
-    base = dict(
-        reference="T3-DB-0001", tier="T3", baseline_date=date(2024, 9, 30),
-        forecast_date=date(2024, 9, 30),
-    )
+    base = {
+        "reference": "T3-DB-0001", "tier": "T3", "baseline_date": date(2024, 9, 30),
+        "forecast_date": date(2024, 9, 30),
+    }
     base.update(kw)
     return MilestoneFacts(**base)
 
