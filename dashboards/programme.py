@@ -372,11 +372,12 @@ def finance_panel(*, user, filters: Filters, on: date) -> Panel:
     from delivery.selectors import finance_table
 
     table = finance_table(user=user)
+    headers = ["Party", "Budget", "Actual/forecast", "Variance"]
     if table is None:
         return Panel(
             "finance",
             "Finance: budget against actual/forecast",
-            [],
+            headers,
             [],
             link=_url("delivery-finances"),
             link_label="Central party finances",
@@ -421,7 +422,7 @@ def finance_panel(*, user, filters: Filters, on: date) -> Panel:
     return Panel(
         key="finance",
         title=f"Finance {table.label}: budget against actual/forecast (£m)",
-        headers=["Party", "Budget", "Actual/forecast", "Variance"],
+        headers=headers,
         rows=rows,
         link=_url("delivery-finances", {"year": table.year}),
         link_label="Central party finances table",
