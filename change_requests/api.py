@@ -54,7 +54,6 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "responses_published_at",
             "version",
         ]
-        read_only_fields = fields
 
     def _row(self, cr):
         cache = self.context.setdefault("_rows", {})
@@ -126,7 +125,6 @@ class ResponseSerializer(serializers.ModelSerializer):
             "counted_as",
             "version",
         ]
-        read_only_fields = fields
 
     def get_constituency(self, response) -> str:
         constituency = response.organisation.constituency

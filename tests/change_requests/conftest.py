@@ -24,3 +24,26 @@ def open_cr(world):
             invited_at=timezone.now(),
         )
     return cr
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Run tasks in-process here whatever broker the environment names (mail lands in outbox)."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
