@@ -60,7 +60,6 @@ class RaidItemSerializer(serializers.ModelSerializer):
             "due_text",
             "version",
         ]
-        read_only_fields = fields
 
     def get_band(self, item) -> str:
         config = self.context.get("scoring_config") or selectors.scoring_config()
@@ -73,7 +72,6 @@ class RaidItemDetailSerializer(RaidItemSerializer):
 
     class Meta(RaidItemSerializer.Meta):
         fields = [*RaidItemSerializer.Meta.fields, "steps", "milestones"]
-        read_only_fields = fields
 
 
 class RaidQuerySerializer(serializers.Serializer):

@@ -53,6 +53,7 @@ from raid.services import (
 
 COLUMNS = [
     "ref",
+    "printed_ref",
     "type",
     "title",
     "description",
@@ -251,7 +252,7 @@ def parse_rows(rows, config: ScoringConfig) -> list[ParsedItem]:
             line=row.line,
             file=row.file,
             reference=reference,
-            printed_reference=printed_reference,
+            printed_reference=printed_reference or row.text("printed_ref", max_length=30),
             type=type_ or "",
             title=title,
             description=description,
@@ -264,7 +265,7 @@ def parse_rows(rows, config: ScoringConfig) -> list[ParsedItem]:
             impact=impact,
             current_score=score,
             stated_band="" if score is not None else band,
-            stated_band_text=band_text,
+            stated_band_text=band_text if score is None else "",
             initial_score=row.integer("initial_score", minimum=1, maximum=30),
             target_score=row.integer("target_score", minimum=1, maximum=30),
             steps=parse_steps(row.text("mitigation")),
@@ -544,6 +545,7 @@ def export_rows(items, config: ScoringConfig):
         )
         yield [
             item.reference,
+            item.printed_reference,
             item.type,
             item.title,
             item.description,
@@ -554,7 +556,9 @@ def export_rows(items, config: ScoringConfig):
             item.likelihood,
             item.impact,
             item.current_score,
-            {b.value: b.label for b in Band}.get(band or "", item.stated_band_text),
+            # An unscored item keeps the band as the source printed it (e.g. "Medium/High").
+            (item.stated_band_text if item.current_score is None else "")
+            or {b.value: b.label for b in Band}.get(band or "", ""),
             "yes" if item.score_given_directly else "no",
             item.initial_score,
             item.target_score,
