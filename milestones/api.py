@@ -44,7 +44,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "display_rag",
             "version",
         ]
-        read_only_fields = fields
 
 
 class MilestoneDetailSerializer(MilestoneSerializer):
@@ -53,7 +52,6 @@ class MilestoneDetailSerializer(MilestoneSerializer):
 
     class Meta(MilestoneSerializer.Meta):
         fields = [*MilestoneSerializer.Meta.fields, "predecessors", "successors"]
-        read_only_fields = fields
 
 
 class MilestoneQuerySerializer(serializers.Serializer):

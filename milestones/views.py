@@ -247,6 +247,9 @@ def milestone_inline(request, pk, field, obj):
     if not request.htmx:
         messages.success(request, f"{milestone.reference} saved.")
         return redirect("milestone-list")
+    # The returned row should show the new RAG now; the task queued on commit then finds
+    # nothing left to change.
+    services.milestones_recompute(on=reporting_date(), milestone_ids=[milestone.pk])
     return _row(request, milestone.pk)
 
 
