@@ -28,10 +28,12 @@ class MitigationStepSerializer(serializers.Serializer):
 
 
 class RaidItemSerializer(serializers.ModelSerializer):
-    theme = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     owner = serializers.CharField(source="owner_display", read_only=True)
     band = serializers.SerializerMethodField()
-    converted_to = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    converted_to = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RaidItem

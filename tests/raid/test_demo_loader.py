@@ -1,0 +1,65 @@
+"""The demo's raid.csv loads through the import path, gives the pack's movement, and
+loads again without duplicating anything."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from portal.history import history_context
+from portal.programme_loading import LoadContext, loaders
+from raid import selectors
+from raid.models import RaidItem
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(settings.BASE_DIR) / "demo" / "psg36"
+
+
+def load_up_to_raid():
+    """Every loader of the RAID layer and below (the layers RAID may depend on)."""
+    context = LoadContext(DEMO)
+    with transaction.atomic(), history_context(reason="Loaded from programme files"):
+        for loader in loaders():
+            if loader.order <= 60:
+                loader.load(context)
+    return context.summary
+
+
+def test_demo_raid_log(world):
+    summary = load_up_to_raid()
+    assert summary["RAID items"] == 60
+    assert RaidItem.objects.count() == 60
+    pmo = world.users["pmo"]
+    movement = {k.reference: k.movement for k in selectors.key_items(user=pmo)}
+    # The pack's movement column, derived from the loaded history (not typed).
+    assert movement["R849"] == "Score remains at 25"
+    assert movement["R753"] == "Score remains at 25"
+    assert movement["R532"] == "Score reduced from 18 to 15"
+    assert movement["R700"] == "Score remains at 17"
+    assert movement["I183"] == "New item"
+    assert movement["i190"] == "New item"
+    assert movement["R948"] == "New item"
+    i191 = RaidItem.objects.get(reference="i191")
+    assert (i191.classification, i191.stated_band, i191.score_given_directly) == (
+        "public", "critical", True,
+    )
+    r849 = RaidItem.objects.get(reference="R849")
+    assert (r849.current_score, r849.score_given_directly, r849.classification) == (
+        25, True, "restricted",
+    )
+    assert RaidItem.objects.get(reference="R-DCC-1").printed_reference == "1"
+    participant = world.users["participant"]
+    assert selectors.item_counts(user=participant)["total"] == 9
+
+
+def test_second_load_changes_nothing(world):
+    load_up_to_raid()
+    rows = RaidItem.history.count()
+    steps = RaidItem.objects.values_list("steps__id", flat=True).count()
+    summary = load_up_to_raid()
+    assert summary["RAID items changed"] == 0
+    assert RaidItem.history.count() == rows
+    assert RaidItem.objects.count() == 60
+    assert RaidItem.objects.values_list("steps__id", flat=True).count() == steps
