@@ -11,7 +11,9 @@ from portal.models import Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    constituency = serializers.StringRelatedField()
+    constituency = serializers.CharField(
+        source="constituency.name", allow_null=True, read_only=True
+    )
     market_roles = serializers.StringRelatedField(many=True)
 
     class Meta:
