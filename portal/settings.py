@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "RecommendationEnum": "change_requests.models.Recommendation",
         "RaidStatusEnum": "raid.models.Status",
         "ResponseStatusEnum": "change_requests.models.ResponseStatus",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "ActionStatusEnum": "meetings.models.ActionStatus",
     },
 }
 

@@ -64,6 +64,34 @@ def _own_draft(world):
     }
 
 
+def _meeting(world):
+    from tests.factories import MeetingFactory
+
+    return MeetingFactory()
+
+
+def _meeting_pk(world):
+    return {"pk": _meeting(world).pk}
+
+
+def _action(world):
+    from meetings import services
+
+    action = services.action_raise(
+        actor=None, meeting=_meeting(world), description="matrix", owner_text="PMO"
+    )
+    return {"pk": action.pk}
+
+
+def _decision(world):
+    from meetings import services
+
+    decision = services.decision_record(
+        actor=None, meeting=_meeting(world), summary="matrix", outcome="noted"
+    )
+    return {"pk": decision.pk}
+
+
 CASES = [
     ViewCase("api-root", EVERYONE),
     ViewCase("api-schema", EVERYONE),
@@ -158,5 +186,42 @@ CASES = [
         setup=_own_draft,
         refused_status=404,
         label="draft",
+    ),
+    # Meetings, actions and decisions: everyone reads, PMO writes.
+    ViewCase("api-meeting-list", EVERYONE),
+    ViewCase("api-meeting-detail", EVERYONE, setup=_meeting_pk),
+    ViewCase("api-action-list", EVERYONE),
+    ViewCase("api-action-detail", EVERYONE, setup=_action),
+    ViewCase(
+        "api-action-list",
+        PMO_ONLY,
+        method="post",
+        data=lambda world, kwargs: {
+            "meeting": _meeting(world).pk,
+            "description": "matrix",
+            "owner_text": "PMO",
+        },
+        label="raise",
+    ),
+    ViewCase(
+        "api-action-progress",
+        PMO_ONLY,
+        method="post",
+        setup=_action,
+        data=lambda world, kwargs: {"status": "closed", "latest_update": "matrix"},
+        ok_statuses=(428,),
+    ),
+    ViewCase("api-decision-list", EVERYONE),
+    ViewCase("api-decision-detail", EVERYONE, setup=_decision),
+    ViewCase(
+        "api-decision-list",
+        PMO_ONLY,
+        method="post",
+        data=lambda world, kwargs: {
+            "meeting": _meeting(world).pk,
+            "summary": "matrix",
+            "outcome": "noted",
+        },
+        label="record",
     ),
 ]
