@@ -92,6 +92,16 @@ def _decision(world):
     return {"pk": decision.pk}
 
 
+def _pack_version(world):
+    from tests.api.test_packs import published_version
+
+    return {"pk": published_version().pk}
+
+
+def _download(edition):
+    return lambda world, kwargs: {"edition": edition}
+
+
 CASES = [
     ViewCase("api-root", EVERYONE),
     ViewCase("api-schema", EVERYONE),
@@ -223,5 +233,22 @@ CASES = [
             "outcome": "noted",
         },
         label="record",
+    ),
+    # Packs: metadata for everyone; the Full edition only for readers of Restricted.
+    ViewCase("api-pack-version-list", EVERYONE),
+    ViewCase("api-pack-version-detail", EVERYONE, setup=_pack_version),
+    ViewCase(
+        "api-pack-version-download",
+        READERS_OF_RESTRICTED,
+        setup=_pack_version,
+        data=_download("full"),
+        label="full",
+    ),
+    ViewCase(
+        "api-pack-version-download",
+        EVERYONE,
+        setup=_pack_version,
+        data=_download("public"),
+        label="public",
     ),
 ]
