@@ -304,7 +304,7 @@ register(
 
 
 def _raid_key_items(section: Section, ctx: PackContext) -> dict:
-    from raid.selectors import key_items
+    from raid.selectors import key_items, movement_context
 
     references = section.params.get("refs") or None
     limit = int(section.params["limit"]) if section.params.get("limit") else None
@@ -314,13 +314,14 @@ def _raid_key_items(section: Section, ctx: PackContext) -> dict:
         references=references,
         limit=limit,
     )
-    return {"items": items, "key_items": items}
+    return {"items": items, "context": movement_context(ctx.reporting_date)}
 
 
 def _raid_themes(section: Section, ctx: PackContext) -> dict:
-    from raid.selectors import theme_summaries
+    from raid.selectors import movement_context, theme_summaries
 
-    return {"slides": theme_summaries(user=audience(section), reporting_date=ctx.reporting_date)}
+    slides = theme_summaries(user=audience(section), reporting_date=ctx.reporting_date)
+    return {"slides": slides, "context": movement_context(ctx.reporting_date)}
 
 
 def _raid_heatmap(section: Section, ctx: PackContext) -> dict:
