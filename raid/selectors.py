@@ -275,10 +275,15 @@ def _history_rows_before(items: QuerySet[RaidItem], moment: datetime) -> list[di
 
 
 def states_as_of(
-    items: QuerySet[RaidItem], moment: datetime, config: ScoringConfig, *, restricted_ok: bool
+    items: QuerySet[RaidItem],
+    moment: datetime,
+    config: ScoringConfig,
+    *,
+    restricted_ok: bool,
+    rows: list[dict] | None = None,
 ) -> dict[int, ScoreState]:
     states = {}
-    for row in _history_rows_before(items, moment):
+    for row in rows if rows is not None else _history_rows_before(items, moment):
         if not restricted_ok and row["classification"] != Classification.PUBLIC:
             continue
         state = _state_from_row(row, config)
@@ -317,12 +322,19 @@ def movement_context(reporting_date: date | None = None) -> MovementContext:
 
 
 def movements(
-    *, user, items: QuerySet[RaidItem], context: MovementContext, config: ScoringConfig
+    *,
+    user,
+    items: QuerySet[RaidItem],
+    context: MovementContext,
+    config: ScoringConfig,
+    now_rows: list[dict] | None = None,
 ) -> dict[int, Movement]:
-    """Movement since the last PSG for each of `items` (two queries)."""
+    """Movement since the last PSG for each of `items` (two queries; one when the caller
+    already read the history rows as at the reporting date)."""
     restricted_ok = reads_restricted(user)
     now_states = states_as_of(
-        items, end_of_day(context.reporting_date), config, restricted_ok=restricted_ok
+        items, end_of_day(context.reporting_date), config, restricted_ok=restricted_ok,
+        rows=now_rows,
     )
     if context.last_psg is None:
         return {
@@ -420,15 +432,31 @@ def key_items(
         items = items.annotate(ref_upper=Upper("reference")).filter(ref_upper__in=wanted)
     if types:
         items = items.filter(type__in=types)
-    found = movements(user=user, items=items, context=context, config=config)
-    as_of = {
-        row["id"]: row
-        for row in _history_rows_before(items, end_of_day(context.reporting_date))
-    }
-    rows = list(
-        _with_relations(items)
-        .prefetch_related(Prefetch("steps", queryset=_steps_queryset()))
+    now_rows = _history_rows_before(items, end_of_day(context.reporting_date))
+    found = movements(
+        user=user, items=items, context=context, config=config, now_rows=now_rows
     )
+    as_of = {row["id"]: row for row in now_rows}
+    # Only the columns the pack prints: thousands of items stay well under a second.
+    rows = list(
+        items.select_related("theme", "owner_person", "owner_organisation").only(
+            "id", "reference", "type", "title", "description", "score_given_directly",
+            "classification", "owner_text", "theme_id", "theme__name", "owner_person_id",
+            "owner_person__full_name", "owner_person__email", "owner_organisation_id",
+            "owner_organisation__name",
+        )
+    )
+    steps_by_item: dict[int, list] = defaultdict(list)
+    for step in (
+        MitigationStep.objects.filter(item__in=items)
+        .select_related("owner_person")
+        .only(
+            "id", "item_id", "position", "text", "owner_text", "due_date", "state",
+            "owner_person_id", "owner_person__full_name", "owner_person__email",
+        )
+        .order_by("item_id", "position")
+    ):
+        steps_by_item[step.item_id].append(step)
     result = []
     for item in rows:
         move = found.get(item.pk)
@@ -454,7 +482,7 @@ def key_items(
                 impact=state.impact,
                 movement=move.text,
                 direction=move.direction,
-                steps=list(item.steps.all()),
+                steps=steps_by_item.get(item.pk, []),
                 owner=item.owner_display,
                 theme=item.theme.name if item.theme_id else "",
                 theme_id=item.theme_id,
@@ -495,13 +523,18 @@ class ThemeSlide:
         return any(item.restricted for item in self.items)
 
 
-def theme_summaries(*, user, reporting_date: date | None = None) -> list[ThemeSlide]:
-    """One slide per theme with its open items, for the appendix RAID theme slides. Themes
-    with nothing the user may see are left out."""
+def theme_summaries(
+    *, user, reporting_date: date | None = None, limit_per_theme: int | None = None
+) -> list[ThemeSlide]:
+    """One slide per theme with its open items (highest score first, at most
+    `limit_per_theme`), for the appendix RAID theme slides. Themes with nothing the user may
+    see are left out."""
     themes = {t.pk: t for t in Theme.objects.all()}
     by_theme: dict[int, list[KeyItem]] = defaultdict(list)
     for item in key_items(user=user, reporting_date=reporting_date):
-        if item.theme_id:
+        if item.theme_id and (
+            limit_per_theme is None or len(by_theme[item.theme_id]) < limit_per_theme
+        ):
             by_theme[item.theme_id].append(item)
     return [
         ThemeSlide(theme, by_theme[pk])

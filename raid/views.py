@@ -33,6 +33,7 @@ from raid.importing import REQUIRED, export_file, import_items, parse_rows
 from raid.models import MitigationStep, Theme
 
 PAGE_SIZE = 50
+THEME_PAGE_ITEMS = 10
 
 
 def _get_item(request, reference):
@@ -474,8 +475,11 @@ def raid_theme_list(request):
         "raid/theme_list.html",
         {
             "slides": selectors.theme_summaries(
-                user=request.user, reporting_date=_reporting_date(request)
+                user=request.user,
+                reporting_date=_reporting_date(request),
+                limit_per_theme=THEME_PAGE_ITEMS,
             ),
+            "per_theme": THEME_PAGE_ITEMS,
             "themes": Theme.objects.all(),
             "can_edit": can(request.user, "raid.edit"),
             "context": selectors.movement_context(_reporting_date(request)),
