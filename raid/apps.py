@@ -7,6 +7,6 @@ class RaidConfig(AppConfig):
 
     def ready(self):
         from portal.navigation import NavItem, register_nav
-        from raid import loaders, rules  # noqa: F401  (registration)
+        from raid import home, loaders, rules  # noqa: F401  (registration)
 
         register_nav(NavItem("RAID", "raid-log", "raid.view", order=30))

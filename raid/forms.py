@@ -200,3 +200,52 @@ def item_initial(item: RaidItem) -> dict:
         "due_text": item.due_text,
         "milestones": [m.pk for m in item.milestones.all()],
     }
+
+
+class ScoringForm(forms.Form):
+    """One number field per matrix cell and two per band."""
+
+    reason = forms.CharField(max_length=300, required=False, label="Why the scoring changed")
+
+    def __init__(self, *args, config, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = config
+        for likelihood in reversed(config.likelihoods):
+            for impact in config.impacts:
+                self.fields[f"cell_{likelihood}_{impact}"] = forms.IntegerField(
+                    min_value=1, max_value=30, initial=config.matrix[(likelihood, impact)],
+                    label=f"Likelihood {likelihood}, impact {impact}",
+                )
+        for band, low, high in config.bands:
+            label = dict(Band.choices)[band]
+            self.fields[f"band_{band}_min"] = forms.IntegerField(
+                min_value=1, max_value=30, initial=low, label=f"{label} from"
+            )
+            self.fields[f"band_{band}_max"] = forms.IntegerField(
+                min_value=1, max_value=30, initial=high, label=f"{label} to"
+            )
+
+    def matrix(self) -> dict:
+        return {
+            (lk, im): self.cleaned_data[f"cell_{lk}_{im}"]
+            for lk in self.config.likelihoods
+            for im in self.config.impacts
+        }
+
+    def bands(self) -> list:
+        return [
+            (band, self.cleaned_data[f"band_{band}_min"], self.cleaned_data[f"band_{band}_max"])
+            for band, _low, _high in self.config.bands
+        ]
+
+    def cell_rows(self):
+        return [
+            (lk, [self[f"cell_{lk}_{im}"] for im in self.config.impacts])
+            for lk in reversed(self.config.likelihoods)
+        ]
+
+    def band_rows(self):
+        return [
+            (dict(Band.choices)[band], self[f"band_{band}_min"], self[f"band_{band}_max"])
+            for band, _low, _high in self.config.bands
+        ]

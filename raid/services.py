@@ -539,3 +539,47 @@ def theme_update(
 def generated_reference(type_: str, code: str, number: str | int) -> str:
     """A reference for an item whose source printed none (or one without the type letter)."""
     return f"{TYPE_PREFIX[type_]}-{code}-{number}"
+
+
+# Scoring configuration -------------------------------------------------------------------
+
+
+@transaction.atomic
+def scoring_update(
+    *,
+    actor=None,
+    matrix: dict[tuple[int, int], int],
+    bands: list[tuple[str, int, int]],
+    reason: str = "",
+) -> int:
+    """Replace the matrix cells' scores and the band ranges, then re-score every item that has
+    likelihood and impact (set-based, with history). Returns how many items were re-scored."""
+    from raid.models import ScoreBand, ScoreCell
+    from raid.scoring import validate_bands, validate_matrix
+
+    _check_actor(actor)
+    problems = validate_matrix(matrix) + validate_bands(bands)
+    existing = set(ScoreCell.objects.values_list("likelihood", "impact"))
+    if existing and set(matrix) != existing:
+        problems.append("The matrix must keep its likelihood and impact scales.")
+    if problems:
+        raise ValidationError(problems)
+    reason = reason or "Scoring matrix changed"
+    with history_context(actor=actor, reason=reason):
+        for cell in ScoreCell.objects.select_for_update():
+            if cell.score != matrix[(cell.likelihood, cell.impact)]:
+                ScoreCell.objects.filter(pk=cell.pk).update(
+                    score=matrix[(cell.likelihood, cell.impact)]
+                )
+        for band, low, high in bands:
+            ScoreBand.objects.filter(band=band).exclude(min_score=low, max_score=high).update(
+                min_score=low, max_score=high
+            )
+        rescored = 0
+        for (likelihood, impact), score in matrix.items():
+            rescored += (
+                RaidItem.objects.filter(likelihood=likelihood, impact=impact)
+                .exclude(current_score=score)
+                .update(current_score=score, version=F("version") + 1)
+            )
+    return rescored

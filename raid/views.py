@@ -25,6 +25,7 @@ from raid.forms import (
     RaidItemCreateForm,
     RaidItemForm,
     ScoreForm,
+    ScoringForm,
     StepForm,
     ThemeForm,
     item_initial,
@@ -541,3 +542,41 @@ def raid_theme_edit(request, pk, obj):
     return render(
         request, "raid/theme_form.html", {"form": form, "heading": f"Edit theme: {theme.name}"}
     )
+
+
+@permission_required("raid.view")
+def raid_scoring(request):
+    config = selectors.scoring_config()
+    rows = [
+        (lk, [(config.matrix[(lk, im)], config.band(config.matrix[(lk, im)])) for im in
+              config.impacts])
+        for lk in reversed(config.likelihoods)
+    ]
+    return render(
+        request,
+        "raid/scoring.html",
+        {"config": config, "rows": rows, "can_edit": can(request.user, "raid.edit")},
+    )
+
+
+@permission_required("raid.edit")
+def raid_scoring_edit(request):
+    config = selectors.scoring_config()
+    form = ScoringForm(request.POST or None, config=config)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rescored = services.scoring_update(
+                actor=request.user,
+                matrix=form.matrix(),
+                bands=form.bands(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, f"Scoring saved; {rescored} item{'s' if rescored != 1 else ''} re-scored."
+            )
+            return redirect("raid-scoring")
+    return render(request, "raid/scoring_form.html", {"form": form, "config": config})

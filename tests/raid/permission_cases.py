@@ -93,3 +93,8 @@ CASES = [
         data=lambda w, k: {"version": 1, "name": "SIT Execution", "position": 1, "summary": "S"},
     ),
 ]
+
+CASES += [
+    ViewCase("raid-scoring", EVERYONE),
+    ViewCase("raid-scoring-edit", PMO_ONLY),
+]
