@@ -35,6 +35,7 @@ def tolerances() -> dict[str, int]:
     return {**DEFAULT_TOLERANCES, **getattr(settings, "MILESTONE_TOLERANCE_WORKING_DAYS", {})}
 
 
+@lru_cache(maxsize=8192)
 def fmt(day: date | None) -> str:
     return day.strftime("%d %b %Y") if day else "–"
 
@@ -46,6 +47,12 @@ def _bank_holidays(first_year: int = 1990, last_year: int = 2100) -> tuple[date,
     return tuple(sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))))
 
 
+@lru_cache(maxsize=1)
+def _weekday_bank_holidays() -> tuple[int, ...]:
+    # Bank holidays on weekends are not counted twice (their substitute days are listed).
+    return tuple(d.toordinal() for d in _bank_holidays() if d.weekday() < 5)
+
+
 def _weekdays_through(day: date) -> int:
     """Weekdays from an arbitrary Monday epoch up to and including `day`."""
     ordinal = day.toordinal()  # ordinal 1 (0001-01-01) is a Monday
@@ -53,16 +60,14 @@ def _weekdays_through(day: date) -> int:
     return weeks * 5 + min(rest + 1, 5)
 
 
+@lru_cache(maxsize=65536)
 def working_days_after(start: date, end: date) -> int:
     """Working days d with start < d <= end (0 when end <= start)."""
     if end <= start:
         return 0
     weekdays = _weekdays_through(end) - _weekdays_through(start)
-    hols = _bank_holidays()
-    lo, hi = bisect_right(hols, start), bisect_right(hols, end)
-    # Bank holidays that fall on weekends are already not counted (substitute days are listed).
-    weekday_holidays = sum(1 for d in hols[lo:hi] if d.weekday() < 5)
-    return weekdays - weekday_holidays
+    hols = _weekday_bank_holidays()
+    return weekdays - (bisect_right(hols, end.toordinal()) - bisect_right(hols, start.toordinal()))
 
 
 def is_working_day(day: date) -> bool:

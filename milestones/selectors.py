@@ -84,9 +84,10 @@ def load_nodes(where: Q | None = None) -> dict[int, Node]:
         edges = edges.filter(from_milestone__in=milestones.values("id"))
     for successor, predecessor in edges.values_list("from_milestone_id", "to_milestone_id"):
         preds[successor].append(predecessor)
+    empty = ()
     return {
-        row[0]: Node(*row[1:], predecessor_ids=tuple(preds.get(row[0], ())))
-        for row in milestones.values_list(*_NODE_FIELDS).iterator(chunk_size=5000)
+        row[0]: Node(*row[1:], predecessor_ids=tuple(preds[row[0]]) if row[0] in preds else empty)
+        for row in milestones.values_list(*_NODE_FIELDS)
     }
 
 

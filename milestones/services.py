@@ -465,32 +465,39 @@ RECOMPUTE_BATCH = 5000
 
 
 def _write_rags(changed: list[tuple[int, str, str]], on: date) -> None:
-    """One UPDATE per batch of changed rows (UPDATE ... FROM VALUES on PostgreSQL)."""
+    """Write the changed rows set-based. PostgreSQL: COPY them into a temporary table, then
+    one UPDATE ... FROM it. Elsewhere (SQLite in development): bulk_update in batches."""
     from django.db import connection
 
+    if not changed:
+        return
     table = Milestone._meta.db_table
-    for start in range(0, len(changed), RECOMPUTE_BATCH):
-        batch = changed[start:start + RECOMPUTE_BATCH]
-        if connection.vendor == "postgresql":
-            values = ", ".join(["(%s::bigint, %s, %s)"] * len(batch))
-            params = [v for row in batch for v in row]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} AS m SET rag = v.rag, rag_reason = v.reason, "
-                    f"rag_evaluated_on = %s FROM (VALUES {values}) AS v(id, rag, reason) "
-                    "WHERE m.id = v.id",
-                    [on, *params],
-                )
-        else:
-            # The plain base manager: derived columns are not governed history.
-            Milestone._base_manager.bulk_update(
-                [
-                    Milestone(pk=pk, rag=rag, rag_reason=reason, rag_evaluated_on=on)
-                    for pk, rag, reason in batch
-                ],
-                ["rag", "rag_reason", "rag_evaluated_on"],
-                batch_size=500,
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS milestone_rag_new "
+                "(id bigint PRIMARY KEY, rag varchar(1), reason text) ON COMMIT DELETE ROWS"
             )
+            cursor.execute("TRUNCATE milestone_rag_new")
+            with cursor.cursor.copy("COPY milestone_rag_new (id, rag, reason) FROM STDIN") as copy:
+                for row in changed:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} AS m SET rag = v.rag, rag_reason = v.reason, "
+                "rag_evaluated_on = %s FROM milestone_rag_new AS v WHERE m.id = v.id",
+                [on],
+            )
+        return
+    # The plain base manager: derived columns are not governed history.
+    for start in range(0, len(changed), RECOMPUTE_BATCH):
+        Milestone._base_manager.bulk_update(
+            [
+                Milestone(pk=pk, rag=rag, rag_reason=reason, rag_evaluated_on=on)
+                for pk, rag, reason in changed[start:start + RECOMPUTE_BATCH]
+            ],
+            ["rag", "rag_reason", "rag_evaluated_on"],
+            batch_size=500,
+        )
 
 
 @transaction.atomic
@@ -538,7 +545,7 @@ def milestones_recompute(*, on: date, milestone_ids: Iterable[int] | None = None
             "id", "rag", "rag_reason", "rag_evaluated_on"
         )
     changed = []
-    for pk, rag, reason, evaluated_on in cached.iterator(chunk_size=RECOMPUTE_BATCH):
+    for pk, rag, reason, evaluated_on in cached:
         result = results.get(pk)
         if result is None:
             continue

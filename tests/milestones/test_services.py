@@ -135,7 +135,7 @@ def test_recompute_is_set_based_and_reaches_downstream(pmo, django_assert_max_nu
     assert services.milestones_recompute(on=ON) == 0  # idempotent
     Milestone.objects.filter(pk=a.pk).update(baseline_date=date(2024, 8, 1),
                                               forecast_date=date(2024, 8, 1))
-    with django_assert_max_num_queries(12):  # incl. savepoint and release
+    with django_assert_max_num_queries(15):  # incl. savepoint, temp table, COPY
         changed = services.milestones_recompute(on=ON, milestone_ids=[a.pk])
     assert changed == 2  # a turns Red, b turns Amber; c stays Green
     rags = dict(Milestone.objects.values_list("reference", "rag"))
