@@ -408,6 +408,7 @@ def action_progress(request, pk, obj):
                 "row": row,
                 "form": form,
                 "editable": True,
+                "show_origin": True,
                 "meeting": meeting,
                 "saved": not form.errors,
             },
