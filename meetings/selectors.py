@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -26,6 +26,7 @@ from meetings.models import (
     NarrativeStatus,
 )
 from meetings.scheduling import agenda_times, is_overdue
+from portal.models import User
 from portal.permissions import can
 
 STEERING_FORUM = "PSG"
@@ -54,7 +55,13 @@ def upcoming_meetings(*, today: date, limit: int = 5) -> list[Meeting]:
 
 def meeting_get(*, pk: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("forum").prefetch_related("attendees"), pk=pk
+        Meeting.objects.select_related("forum").prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=User.objects.select_related("organisation").order_by("full_name"),
+            )
+        ),
+        pk=pk,
     )
 
 

@@ -247,9 +247,11 @@ def agenda_item_edit(request, pk, obj):
 @require_POST
 @permission_required("meeting.edit", get_object=_item)
 def agenda_item_move(request, pk, obj):
-    services.agenda_item_move(
-        actor=request.user, item=obj, up=request.POST.get("direction") != "down"
-    )
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, "Choose whether to move the item up or down.")
+    else:
+        services.agenda_item_move(actor=request.user, item=obj, up=direction == "up")
     return redirect(_anchor(obj.meeting, "agenda"))
 
 

@@ -344,3 +344,52 @@ def test_agenda_item_edit_that_overruns_the_day_is_refused(world, client_for, ps
     assert "midnight" in response.content.decode()
     item.refresh_from_db()
     assert item.duration_minutes == 30
+
+
+def test_meeting_page_queries_do_not_grow_with_rows(world, client_for, psg35, psg36):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    psg36.attendees.add(*[UserFactory(role=Role.STEERING) for _ in range(3)])
+
+    def grow(n):
+        for _ in range(n):
+            services.action_raise(actor=None, meeting=psg35, description="x", owner_text="PMO")
+            AgendaItemFactory(meeting=psg36)
+            NarrativeSectionFactory(meeting=psg36)
+
+    client = client_for(world.users["pmo"])
+    url = reverse("meeting-detail", args=[psg36.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grow(2)
+    client.get(url)
+    few = queries()
+    grow(25)
+    assert queries() == few
+
+
+def test_unknown_move_direction_changes_nothing(world, client_for, psg36):
+    first = AgendaItemFactory(meeting=psg36, position=1)
+    AgendaItemFactory(meeting=psg36, position=2)
+    response = client_for(world.users["pmo"]).post(
+        reverse("meeting-agenda-move", args=[first.pk]), {"direction": "sideways"}, follow=True
+    )
+    assert "Choose whether to move the item up or down." in response.content.decode()
+    first.refresh_from_db()
+    assert first.position == 1
+
+
+def test_bad_filter_on_the_actions_log_is_explained(world, client_for):
+    response = client_for(world.users["observer"]).get(
+        reverse("meeting-action-list") + "?status=maybe"
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
