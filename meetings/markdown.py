@@ -9,6 +9,8 @@ mailto targets, opened without a referrer.
 
 from __future__ import annotations
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -56,6 +58,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
 def _is_local_path(value: str) -> bool:
@@ -71,15 +74,14 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render_markdown(text: str) -> SafeString:
-    """Sanitised HTML for `text`. Headings start at h3: the page (or pack) owns h1 and the
-    section's own title is an h2."""
+    """Sanitised HTML for `text`. Headings move down two levels (# is h3, ## is h4...): the
+    page (or pack) owns h1 and the section's own title is an h2."""
     html = markdown_lib.markdown(
         text or "",
         extensions=["tables", "sane_lists", "def_list", "abbr"],
         output_format="html",
     )
-    for level in ("h1", "h2"):
-        html = html.replace(f"<{level}>", "<h3>").replace(f"</{level}>", "</h3>")
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

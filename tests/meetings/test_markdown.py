@@ -76,7 +76,7 @@ def test_ordinary_markdown_keeps_its_structure():
         "# Title\n\n## Sub\n\nSome **bold** and *em* text.\n\n- one\n- two\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n[MHHS](https://www.mhhsprogramme.co.uk/)"
     )
-    assert "<h3>Title</h3>" in html and "<h3>Sub</h3>" in html
+    assert "<h3>Title</h3>" in html and "<h4>Sub</h4>" in html
     assert "<strong>bold</strong>" in html and "<em>em</em>" in html
     assert "<li>one</li>" in html
     assert "<td>1</td>" in html
