@@ -197,3 +197,13 @@ def test_narrative_pointing_at_a_missing_agenda_item_is_refused(programme_dir):
     path.write_text(path.read_text().replace("Testing Update,4,", "Testing Update,44,"))
     with pytest.raises(ImportRejected, match="no agenda item '44'"):
         _load(programme_dir)
+
+
+def test_whole_demo_programme_loads_twice_without_touching_meetings_records(db):
+    from django.core.management import call_command
+
+    call_command("load_programme")
+    before = _state()
+    call_command("load_programme")
+    assert _state() == before
+    assert before[2:8:2] == (9, 7, 5)  # agenda items, actions, narrative sections
