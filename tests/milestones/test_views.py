@@ -207,3 +207,10 @@ def test_detail_shows_reason_history_and_trend(world, client_for):
     ).content.decode()
     assert "Vendor slip" in body and "<polyline" in body and "Upstream" in body
     assert "Reforecast: Vendor slip" in body  # change history with its reason
+
+
+def test_home_panel_counts_rags(world, client_for):
+    MilestoneFactory(baseline_date=date(2024, 8, 1), forecast_date=date(2024, 8, 1))
+    services.milestones_recompute(on=date(2024, 8, 28))
+    body = client_for(world.users["observer"]).get(reverse("home")).content.decode()
+    assert "1 in the register" in body and "Red: 1" in body
