@@ -10,6 +10,7 @@ size (tests/dashboards/test_programme_queries.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from django.urls import reverse
 from dashboards import charts
 from dashboards.charts import ProgressItem, Series, SlipItem
 
+CACHE_SECONDS = 600
 LOOK_AHEAD_DAYS = 28
 SLIPPAGE_LIMIT = 15
 TOP_RISKS = 5
@@ -71,6 +73,67 @@ class Panel:
     wide: bool = False
 
 
+# --- caching of the costly reads ---------------------------------------------------------
+#
+# The RAID movement (history scans), the impact-assessment roll-up and the snapshot RAG counts
+# cost hundreds of milliseconds on a large programme, while they change only when someone edits
+# governed data. Every governed write adds a history row, so the highest history id of each
+# source table (plus the snapshots' timestamps, which have no history) is a version: one cheap
+# query per request decides whether a cached result is still current. A cached result is keyed
+# by everything that can narrow it (the reporting date; whether the user reads Restricted items).
+
+
+def _history_tables() -> list[str]:
+    from change_requests.models import ChangeRequest, Invitation, Response
+    from meetings.models import Meeting
+    from milestones.models import Milestone
+    from portal.models import Constituency, Organisation
+    from raid.models import MitigationStep, RaidItem, ScoreBand, ScoreCell, Theme
+
+    models = [
+        RaidItem,
+        MitigationStep,
+        Theme,
+        ScoreCell,
+        ScoreBand,
+        ChangeRequest,
+        Invitation,
+        Response,
+        Milestone,
+        Meeting,
+        Organisation,
+        Constituency,
+    ]
+    return [model.history.model._meta.db_table for model in models]
+
+
+def data_version() -> str:
+    """One query: the newest history id of every source the cached panels read."""
+    from django.db import connection
+
+    from milestones.models import Snapshot
+
+    snapshots = Snapshot._meta.db_table
+    parts = [f"(SELECT MAX(history_id) FROM {table})" for table in _history_tables()]
+    parts += [f"(SELECT MAX(taken_at) FROM {snapshots})", f"(SELECT COUNT(*) FROM {snapshots})"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def _cached(name: str, version: str | None, compute: Callable):
+    if version is None:
+        return compute()
+    from django.core.cache import cache
+
+    key = "programme-dashboard:" + hashlib.sha1(f"{name}|{version}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def _url(name: str, query: dict | str = "") -> str:
     if isinstance(query, dict):
         query = urlencode({k: v for k, v in query.items() if v not in ("", None)})
@@ -84,10 +147,10 @@ def _signed(number: int) -> str:
     return f"{number:+d}" if number else "0"
 
 
-def milestone_rag_panel(*, user, filters: Filters, on: date) -> Panel:
+def milestone_rag_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from milestones.selectors import rag_counts_by_forum_and_tier
 
-    table = rag_counts_by_forum_and_tier(on=on)
+    table = _cached(f"rag|{on}", version, lambda: rag_counts_by_forum_and_tier(on=on))
     rows = [
         r
         for r in table.rows
@@ -166,7 +229,7 @@ def _milestones(filters: Filters):
     )
 
 
-def slippage_panel(*, user, filters: Filters, on: date) -> Panel:
+def slippage_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     start, end = filters.window(on)
     base = _milestones(filters).filter(
         Q(baseline_date__range=(start, end)) | Q(forecast_date__range=(start, end))
@@ -224,7 +287,7 @@ def slippage_panel(*, user, filters: Filters, on: date) -> Panel:
     )
 
 
-def look_ahead_panel(*, user, filters: Filters, on: date) -> Panel:
+def look_ahead_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from meetings.selectors import meeting_list
 
     end = on + timedelta(days=LOOK_AHEAD_DAYS)
@@ -269,11 +332,17 @@ def look_ahead_panel(*, user, filters: Filters, on: date) -> Panel:
 # --- RAID -------------------------------------------------------------------------------
 
 
-def raid_panel(*, user, filters: Filters, on: date) -> Panel:
-    from raid.selectors import heatmap, top_items
+def raid_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
+    from raid.selectors import heatmap, reads_restricted, top_items
 
-    heat = heatmap(user=user, reporting_date=on)
-    top = top_items(user=user, reporting_date=on, limit=TOP_RISKS)
+    heat, top = _cached(
+        f"raid|{on}|restricted={reads_restricted(user)}",
+        version,
+        lambda: (
+            heatmap(user=user, reporting_date=on),
+            top_items(user=user, reporting_date=on, limit=TOP_RISKS),
+        ),
+    )
     rows = [
         [
             item.reference,
@@ -309,7 +378,7 @@ def raid_panel(*, user, filters: Filters, on: date) -> Panel:
 # --- change requests --------------------------------------------------------------------
 
 
-def cr_pipeline_panel(*, user, filters: Filters, on: date) -> Panel:
+def cr_pipeline_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from change_requests.selectors import pipeline_counts
 
     stages = pipeline_counts()
@@ -332,10 +401,10 @@ def cr_pipeline_panel(*, user, filters: Filters, on: date) -> Panel:
     )
 
 
-def ia_progress_panel(*, user, filters: Filters, on: date) -> Panel:
+def ia_progress_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from change_requests.selectors import ia_progress
 
-    progress = ia_progress()
+    progress = _cached("ia-progress", version, ia_progress)
     rows = []
     items = []
     for entry in progress:
@@ -368,7 +437,7 @@ def ia_progress_panel(*, user, filters: Filters, on: date) -> Panel:
 # --- finances, test progress, delivery reports ------------------------------------------
 
 
-def finance_panel(*, user, filters: Filters, on: date) -> Panel:
+def finance_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from delivery.selectors import finance_table
 
     table = finance_table(user=user)
@@ -440,7 +509,7 @@ def finance_panel(*, user, filters: Filters, on: date) -> Panel:
     )
 
 
-def test_progress_panel(*, user, filters: Filters, on: date) -> Panel:
+def test_progress_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from delivery.selectors import trial_results, trial_summary
 
     results = trial_results(user=user)
@@ -490,7 +559,7 @@ def test_progress_panel(*, user, filters: Filters, on: date) -> Panel:
     )
 
 
-def delivery_reports_panel(*, user, filters: Filters, on: date) -> Panel:
+def delivery_reports_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from delivery.models import RAG_DIMENSIONS
     from delivery.selectors import accepted_reports
 
@@ -527,7 +596,7 @@ def delivery_reports_panel(*, user, filters: Filters, on: date) -> Panel:
 # --- actions ----------------------------------------------------------------------------
 
 
-def actions_panel(*, user, filters: Filters, on: date) -> Panel:
+def actions_panel(*, user, filters: Filters, on: date, version=None) -> Panel:
     from meetings.models import ActionStatus
     from meetings.selectors import action_list
 
@@ -590,9 +659,14 @@ PANELS: dict[str, Callable[..., Panel]] = {
 }
 
 
-def build_panel(key: str, *, user, filters: Filters, on: date) -> Panel:
-    return PANELS[key](user=user, filters=filters, on=on)
+CACHED_PANELS = {"milestone-rag", "raid", "ia-progress"}
 
 
-def programme_dashboard(*, user, filters: Filters, on: date) -> list[Panel]:
-    return [build(user=user, filters=filters, on=on) for build in PANELS.values()]
+def build_panel(key: str, *, user, filters: Filters, on: date, cached: bool = True) -> Panel:
+    version = data_version() if cached and key in CACHED_PANELS else None
+    return PANELS[key](user=user, filters=filters, on=on, version=version)
+
+
+def programme_dashboard(*, user, filters: Filters, on: date, cached: bool = True) -> list[Panel]:
+    version = data_version() if cached else None
+    return [build(user=user, filters=filters, on=on, version=version) for build in PANELS.values()]

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -22,6 +23,13 @@ from tests.raid.factories import RaidItemFactory
 pytestmark = pytest.mark.django_db
 # The reporting date (no Programme row: today). RAID items count from their creation, now.
 ON = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -74,6 +82,18 @@ def test_participant_sees_no_restricted_item_nor_counts_it(world, mixed, client_
     )
     assert steering.extra["heat"].total == 2
     assert [row[0] for row in steering.rows] == ["R200", "R100"]
+
+
+def test_cached_results_follow_the_reader_and_the_data(world, mixed, client_for):
+    url = reverse("programme-dashboard")
+    assert b"Secret commercial risk" in client_for(world.users["steering"]).get(url).content
+    # The steering member's cached RAID picture is never served to a participant.
+    assert b"Secret commercial risk" not in client_for(world.users["participant"]).get(url).content
+    # A new item shows at once: the write moved the data version on.
+    RaidItemFactory(
+        reference="R300", title="Fresh public risk", current_score=24, likelihood=4, impact=5
+    )
+    assert b"Fresh public risk" in client_for(world.users["participant"]).get(url).content
 
 
 def test_restricted_item_absent_from_participant_export(world, mixed, client_for):
