@@ -1,4 +1,5 @@
-"""Home-page panel: the open actions the user, or the user's organisation, owns."""
+"""Home-page panels: the open actions the user (or the user's organisation) owns, and the
+narrative sections the user's organisation is invited to write."""
 
 from django.utils import timezone
 
@@ -19,3 +20,15 @@ def _my_open_actions(request):
 
 
 register_home_panel(HomePanel("my-open-actions", _my_open_actions, order=40))
+
+
+def _sections_to_write(request):
+    from meetings.selectors import sections_invited_for
+
+    sections = sections_invited_for(request.user)
+    if not sections:
+        return None
+    return "meetings/_home_sections.html", {"sections": sections}
+
+
+register_home_panel(HomePanel("narrative-to-write", _sections_to_write, order=41))

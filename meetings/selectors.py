@@ -250,3 +250,17 @@ def narrative_section_get(*, pk: int) -> NarrativeSection:
         NarrativeSection.objects.select_related("meeting__forum", "agenda_item", "contributor"),
         pk=pk,
     )
+
+
+def sections_invited_for(user) -> list[NarrativeSection]:
+    """Draft sections the user's organisation was invited to write and the user may write."""
+    if not user.organisation_id:
+        return []
+    sections = (
+        NarrativeSection.objects.filter(
+            contributor_id=user.organisation_id, status=NarrativeStatus.DRAFT
+        )
+        .select_related("meeting__forum")
+        .order_by("meeting__date", "position")
+    )
+    return [s for s in sections if can(user, "meeting.narrative_write", s)]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("agenda/<int:pk>/move/", views.agenda_item_move, name="meeting-agenda-move"),
     path("agenda/<int:pk>/delete/", views.agenda_item_delete, name="meeting-agenda-delete"),
     path("actions/", views.action_list, name="meeting-action-list"),
+    path("actions/export/", views.action_export, name="meeting-action-export"),
     path("<int:pk>/actions/new/", views.action_add, name="meeting-action-add"),
     path("actions/<int:pk>/", views.action_detail, name="meeting-action-detail"),
     path("actions/<int:pk>/edit/", views.action_edit, name="meeting-action-edit"),

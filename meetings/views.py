@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from meetings.forms import (
 from meetings.markdown import render_markdown
 from meetings.models import ActionStatus, AgendaItem
 from meetings.scheduling import is_overdue
+from portal.importing import write_csv, write_xlsx
 from portal.models import Forum
 from portal.permissions import can, permission_required
 from portal.selectors import history_of
@@ -302,6 +304,60 @@ def action_list(request):
         "meetings/action_list.html",
         {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )
+
+
+EXPORT_HEADERS = [
+    "ref",
+    "meeting",
+    "action",
+    "owner",
+    "due_date",
+    "status",
+    "latest_update",
+    "overdue",
+]
+
+
+@permission_required("meeting.view")
+def action_export(request):
+    """The actions log (with the list's filters) as CSV or XLSX."""
+    form = ActionFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(
+            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        )
+    file_format = request.GET.get("format", "csv")
+    if file_format not in ("csv", "xlsx"):
+        return HttpResponseBadRequest("format must be csv or xlsx")
+    filters = form.cleaned_data if form.is_bound else {}
+    today = timezone.localdate()
+    actions = selectors.action_list(
+        forum_code=filters["forum"].code if filters.get("forum") else None,
+        status=filters.get("status") or None,
+        open_only=bool(filters.get("open_only")),
+        overdue_on=today if filters.get("overdue") else None,
+    )
+    rows = (
+        [
+            a.reference,
+            str(a.meeting),
+            a.description,
+            a.owner_display,
+            a.due_date.isoformat() if a.due_date else "",
+            a.get_status_display(),
+            a.latest_update,
+            "yes" if is_overdue(status=a.status, due_date=a.due_date, on=today) else "no",
+        ]
+        for a in actions.iterator(chunk_size=500)
+    )
+    if file_format == "xlsx":
+        content = write_xlsx(EXPORT_HEADERS, rows, title="Actions")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type = write_csv(EXPORT_HEADERS, rows), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="actions-{today}.{file_format}"'
+    return response
 
 
 @permission_required("meeting.action_edit", get_object=_meeting)

@@ -152,6 +152,7 @@ CASES = [
     ),
     ViewCase("meeting-agenda-delete", PMO_ONLY, method="post", setup=_item),
     ViewCase("meeting-action-list", EVERYONE),
+    ViewCase("meeting-action-export", EVERYONE),
     ViewCase("meeting-action-add", PMO_ONLY, setup=_meeting),
     ViewCase(
         "meeting-action-add",

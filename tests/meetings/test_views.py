@@ -393,3 +393,39 @@ def test_bad_filter_on_the_actions_log_is_explained(world, client_for):
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_home_lists_sections_the_organisation_is_invited_to_write(world, client_for, psg36):
+    section = NarrativeSectionFactory(
+        meeting=psg36, status="draft", contributor=world.organisation, title="Supplier A report"
+    )
+    body = client_for(world.users["participant"]).get(reverse("home")).content.decode()
+    assert "Sections to write" in body
+    assert reverse("meeting-narrative-edit", args=[section.pk]) in body
+    other = client_for(world.users["other_participant"]).get(reverse("home")).content.decode()
+    assert "Supplier A report" not in other
+
+
+def test_actions_log_exports_to_csv_and_xlsx(world, client_for, psg35, carried):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(world.users["observer"])
+    response = client.get(reverse("meeting-action-export") + "?forum=PSG&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["ref", "meeting", "action"]
+    assert rows[1][:2] == ["PSG35-01", "PSG 35"] and rows[1][3] == "Elexon"
+    xlsx = client.get(reverse("meeting-action-export") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].value == "PSG35-01"
+
+
+def test_export_with_bad_filters_is_refused_with_the_reason(world, client_for):
+    client = client_for(world.users["observer"])
+    bad_status = client.get(reverse("meeting-action-export") + "?status=maybe")
+    assert bad_status.status_code == 400 and b"status" in bad_status.content
+    bad_format = client.get(reverse("meeting-action-export") + "?format=pdf")
+    assert bad_format.status_code == 400 and b"csv or xlsx" in bad_format.content
