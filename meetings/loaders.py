@@ -4,6 +4,7 @@ actions.csv and narrative/ sections."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 from meetings.models import ActionStatus, AgendaItemType, Meeting, MeetingStatus
@@ -19,6 +20,8 @@ from meetings.services import (
 from portal.importing import ImportRejected, RowProblem, collect
 from portal.models import Forum, Organisation
 from portal.programme_loading import LoadContext, register_loader
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 def _parse_short_name(row, column: str):
@@ -200,8 +203,11 @@ def _narrative_rows(context: LoadContext):
                     body = path.read_text(encoding="utf-8")
                 except UnicodeDecodeError:
                     row.problem("file", f"'{filename}' is not UTF-8 text")
+        key = row.text("key", required=True, max_length=60)
+        if key and not SLUG.match(key):
+            row.problem("key", f"'{key}' may hold only letters, digits, hyphens and underscores")
         return {
-            "key": row.text("key", required=True, max_length=60),
+            "key": key,
             "title": row.text("title", required=True, max_length=200),
             "agenda_label": row.text("agenda_item"),
             "position": row.integer("position", minimum=0) or 0,

@@ -180,6 +180,7 @@ def test_an_edited_seed_updates_in_place(programme_dir):
         ),
         ("actions.csv", ",2024-08-07,", ",07/08/2024,", "column 'due_date'"),
         ("narrative/sections.csv", "testing-update.md", "../secret.md", "column 'file'"),
+        ("narrative/sections.csv", "testing-update,", "testing update,", "column 'key'"),
     ],
 )
 def test_bad_rows_are_reported_and_nothing_is_loaded(programme_dir, filename, old, new, expected):
