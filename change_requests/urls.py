@@ -5,6 +5,7 @@ from change_requests import views
 urlpatterns = [
     path("", views.cr_list, name="cr-list"),
     path("new/", views.cr_create, name="cr-create"),
+    path("export/", views.cr_export, name="cr-export"),
     path("inbox/", views.cr_inbox, name="cr-inbox"),
     path("<int:pk>/", views.cr_detail, name="cr-detail"),
     path("<int:pk>/edit/", views.cr_edit, name="cr-edit"),

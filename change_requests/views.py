@@ -6,7 +6,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from change_requests.models import (
     Response,
     Stage,
 )
+from portal.importing import write_csv, write_xlsx
 from portal.permissions import can, ensure, permission_required
 from portal.selectors import history_of
 from raid.selectors import visible_items
@@ -42,14 +43,13 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- the register -----------------------------------------------------------------------
 
 
-@permission_required("change_request.view")
-def cr_list(request):
+def _filtered_rows(request):
     form = forms.RegisterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     raised_from = filters.get("raised_from")
     if filters.get("recent"):
         raised_from = selectors.three_months_before(timezone.localdate())
-    rows = selectors.change_control_rows(
+    return form, selectors.change_control_rows(
         user=request.user,
         raised_since=raised_from,
         stage=filters.get("stage") or None,
@@ -58,17 +58,53 @@ def cr_list(request):
         raised_to=filters.get("raised_to"),
         search=filters.get("q") or "",
     )
+
+
+@permission_required("change_request.view")
+def cr_list(request):
+    form, rows = _filtered_rows(request)
+    query = request.GET.copy()
     return render(
         request,
         "change_requests/list.html",
         {
             "form": form,
+            "query": query.urlencode(),
             "rows": rows,
             "pipeline": selectors.pipeline_counts(),
             "can_manage": can(request.user, "change_request.manage"),
             "can_respond": can(request.user, "ia.inbox"),
         },
     )
+
+
+EXPORT_HEADERS = [
+    "Ref", "Title", "Raiser", "Change Type", "Latest Action", "Approval Status",
+    "Current Stage", "Implementation date/milestone", "Change Owner", "Raised on",
+]
+
+
+@permission_required("change_request.view")
+def cr_export(request):
+    """The filtered register as CSV or XLSX (the same rows the page shows)."""
+    _, rows = _filtered_rows(request)
+    table = [
+        [r.reference, r.title, r.raiser, r.change_type, r.latest_action, r.approval_status,
+         r.current_stage, r.implementation, r.owner, r.raised_on.isoformat() if r.raised_on
+         else ""]
+        for r in rows
+    ]
+    if request.GET.get("format") == "xlsx":
+        content = write_xlsx(EXPORT_HEADERS, table, title="Change control")
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="change-control.xlsx"'
+        return response
+    response = HttpResponse(write_csv(EXPORT_HEADERS, table), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="change-control.csv"'
+    return response
 
 
 @permission_required("change_request.manage")

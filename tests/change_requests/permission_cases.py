@@ -123,6 +123,8 @@ def _change_type_data(world, kwargs):
 CASES = [
     ViewCase("cr-list", EVERYONE),
     ViewCase("cr-inbox", PARTICIPANTS),
+    ViewCase("cr-export", EVERYONE),
+    ViewCase("cr-export", EVERYONE, data=lambda world, kwargs: {"format": "xlsx"}, label="xlsx"),
     ViewCase("cr-create", PMO_ONLY),
     ViewCase("cr-create", PMO_ONLY, method="post", data=_change_type_data, label="save"),
     ViewCase("cr-detail", EVERYONE, setup=_open),

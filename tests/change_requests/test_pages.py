@@ -254,3 +254,21 @@ def test_pmo_summary_views_and_document(world, client_for):
         reverse("cr-document-download", args=[document.pk])
     )
     assert b"".join(served.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_export_gives_the_filtered_register_as_csv_and_xlsx(demo, client_for, world):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(world.users["observer"])
+    exported = client.get(reverse("cr-export"), {"approval_status": "Approved", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert rows[0][:3] == ["Ref", "Title", "Raiser"]
+    assert [r[0] for r in rows[1:]] == ["CR051", "CR052", "CR053"]
+    xlsx = client.get(reverse("cr-export"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "CR051", "CR052", "CR053", "CR054"
+    ]
