@@ -271,10 +271,19 @@ def raid_item_edit(request, reference, obj):
     )
 
 
-def _score_block(request, item, *, form=None, status=200):
+def _inline(request, partial: str, context: dict, *, heading: str):
+    """htmx gets the fragment; a browser without JavaScript gets it inside a full page."""
+    if request.htmx:
+        return render(request, partial, context)
+    return render(
+        request, "raid/inline_page.html", {**context, "partial": partial, "heading": heading}
+    )
+
+
+def _score_block(request, item, *, form=None):
     item.refresh_from_db()
     config = selectors.scoring_config()
-    return render(
+    return _inline(
         request,
         "raid/_score_block.html",
         {
@@ -283,7 +292,7 @@ def _score_block(request, item, *, form=None, status=200):
             "score_form": form,
             "can_edit": can(request.user, "raid.edit"),
         },
-        status=status,
+        heading=f"Re-score {item.reference}",
     )
 
 
@@ -324,10 +333,6 @@ def raid_item_score(request, reference, obj):
                 messages.success(request, f"{item.reference} re-scored.")
                 return redirect("raid-item-detail", reference=item.reference)
             return _score_block(request, item)
-    if not request.htmx:
-        for message in [e for errs in form.errors.values() for e in errs]:
-            messages.error(request, message)
-        return redirect("raid-item-detail", reference=item.reference)
     return _score_block(request, item, form=form)
 
 
@@ -377,9 +382,9 @@ def raid_item_convert(request, reference, obj):
     return redirect("raid-item-detail", reference=obj.reference)
 
 
-def _steps_block(request, item, *, editing=None, form=None, new_form=None, status=200):
+def _steps_block(request, item, *, editing=None, form=None, new_form=None):
     steps = list(item.steps.select_related("owner_person").order_by("position"))
-    return render(
+    return _inline(
         request,
         "raid/_steps.html",
         {
@@ -391,7 +396,7 @@ def _steps_block(request, item, *, editing=None, form=None, new_form=None, statu
             "step_form": new_form or StepForm(prefix="new"),
             "can_edit": can(request.user, "raid.edit"),
         },
-        status=status,
+        heading=f"Mitigation plan of {item.reference}",
     )
 
 
@@ -417,9 +422,7 @@ def raid_step_add(request, reference, obj):
             state=data["state"],
         )
         return _after_step(request, obj)
-    if not request.htmx:
-        messages.error(request, "A mitigation step needs its text.")
-    return _after_step(request, obj, new_form=form)
+    return _steps_block(request, obj, new_form=form)
 
 
 @permission_required("raid.edit", get_object=_get_step)
@@ -446,10 +449,6 @@ def raid_step_edit(request, pk, obj):
             _apply_errors(form, error)
         else:
             return _after_step(request, item)
-    if not request.htmx:
-        for message in [e for errs in form.errors.values() for e in errs]:
-            messages.error(request, message)
-        return _after_step(request, item)
     return _steps_block(request, item, editing=step.pk, form=form)
 
 

@@ -194,3 +194,17 @@ def test_restricted_classification_filter_absent_for_participants(log, world, cl
     RaidItemFactory(reference="R9", classification=Classification.RESTRICTED)
     response = client_for(world.users["participant"]).get(reverse("raid-log"))
     assert "classification" not in response.context["form"].fields
+
+
+def test_inline_edits_work_without_javascript(log, world, client_for):
+    client = client_for(world.users["pmo"])
+    page = client.get(reverse("raid-item-score", kwargs={"reference": "R1"}))
+    body = page.content.decode()
+    assert "<html" in body and "Re-score R1" in body and 'name="likelihood"' in body
+    bad = client.post(
+        reverse("raid-item-score", kwargs={"reference": "R1"}), {"version": 1, "likelihood": 2}
+    )
+    assert "<html" in bad.content.decode() and "Give both likelihood and impact" in (
+        bad.content.decode()
+    )
+    assert RaidItem.objects.get(reference="R1").current_score == 24
