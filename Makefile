@@ -9,7 +9,11 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/steering_portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install migrate demo serve worker beat test lint format clean
+CHROMIUM ?= /usr/bin/chromium
+# apt-get needs root: use sudo when not root and it is there.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: run install migrate demo serve worker beat test lint format clean chromium backup restore
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || python3 -m venv $(VENV)
@@ -46,10 +50,29 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint
+# The browser tests drive Debian's chromium; they skip (saying why) only if it cannot be had.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  ( $(SUDO) apt-get install -y --no-install-recommends chromium \
+	    || ( $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium ) ) \
+	  || echo "WARNING: chromium could not be installed; the browser tests will be skipped"; \
+	fi
+
+# Unit, permission, security, API fuzzing (schemathesis) and browser (Playwright) tests.
+test: lint chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+
+# Export the whole programme (data and published pack files) / restore it into an empty database.
+backup: install
+	$(PY) manage.py backup_programme $${BACKUP:-var/backup-$$(date +%Y%m%d-%H%M%S).zip}
+
+restore: install
+	test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=var/backup-....zip" && false)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore_programme $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/media
