@@ -46,3 +46,39 @@ def load_raid(context: LoadContext) -> None:
     )
     context.count("RAID items", len(parsed))
     context.count("RAID items changed", summary["created"] + summary["updated"])
+
+
+@register_loader("raid-themes", order=61)
+def load_raid_themes(context: LoadContext) -> None:
+    """Optional raid_themes.csv (name, summary, mitigation_approach[, position]): the theme
+    slides' texts. Themes named in raid.csv exist already; this fills in their words."""
+    if not context.has("raid_themes.csv"):
+        return
+    from portal.importing import collect
+    from raid.models import Theme
+    from raid.services import theme_create, theme_update
+
+    rows = collect(
+        context.rows("raid_themes.csv", required=["name", "summary", "mitigation_approach"]),
+        lambda row: {
+            "name": row.text("name", required=True, max_length=200),
+            "summary": row.text("summary"),
+            "mitigation_approach": row.text("mitigation_approach"),
+            "position": row.integer("position", minimum=0),
+        },
+    )
+    for values in rows:
+        theme = Theme.objects.filter(name__iexact=values["name"]).first()
+        if theme is None:
+            theme_create(**values)
+            continue
+        position = values["position"] if values["position"] is not None else theme.position
+        if (theme.summary, theme.mitigation_approach, theme.position) != (
+            values["summary"], values["mitigation_approach"], position,
+        ):
+            theme_update(
+                theme=theme, expected_version=None, name=theme.name,
+                summary=values["summary"], mitigation_approach=values["mitigation_approach"],
+                position=position,
+            )
+    context.count("RAID themes described", len(rows))

@@ -219,7 +219,9 @@ def item_counts(*, user, config: ScoringConfig | None = None) -> dict:
     for type_, score, stated in rows:
         by_type[type_] += 1
         by_band[config.band(score) if score is not None else (stated or "unscored")] += 1
-    return {"by_type": dict(by_type), "by_band": dict(by_band), "total": sum(by_type.values())}
+    order = [*BAND_ORDER, "unscored"]
+    ordered = {band: by_band[band] for band in order if by_band.get(band)}
+    return {"by_type": dict(by_type), "by_band": ordered, "total": sum(by_type.values())}
 
 
 # History states --------------------------------------------------------------------------

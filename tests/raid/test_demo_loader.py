@@ -63,3 +63,26 @@ def test_second_load_changes_nothing(world):
     assert RaidItem.history.count() == rows
     assert RaidItem.objects.count() == 60
     assert RaidItem.objects.values_list("steps__id", flat=True).count() == steps
+
+
+def test_optional_theme_texts_load_idempotently(tmp_path):
+    from raid.loaders import load_raid_themes
+    from raid.models import Theme
+    from tests.raid.factories import ThemeFactory
+
+    ThemeFactory(name="SIT Execution", summary="", mitigation_approach="")
+    (tmp_path / "raid_themes.csv").write_text(
+        "name,summary,mitigation_approach,position\n"
+        "sit execution,Factors that may stop SIT finishing,Monitor the MVC,1\n"
+        "Early Life Risks,After go-live,Hypercare,6\n",
+        encoding="utf-8",
+    )
+    load_raid_themes(LoadContext(tmp_path))
+    theme = Theme.objects.get(name="SIT Execution")
+    assert (theme.summary, theme.mitigation_approach, theme.position) == (
+        "Factors that may stop SIT finishing", "Monitor the MVC", 1,
+    )
+    assert Theme.objects.get(name="Early Life Risks").position == 6
+    rows = Theme.history.count()
+    load_raid_themes(LoadContext(tmp_path))
+    assert Theme.history.count() == rows
