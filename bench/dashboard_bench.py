@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,8 @@ def server_times(log: Path, path: str, since_line: int) -> list[float]:
 
 
 def run(args) -> None:
+    # Stop gunicorn with this script even when the script itself is killed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
     cookies = {role: session_cookie(role) for role in ("pmo", "participant")}
     log = Path(tempfile.mkdtemp()) / "access.log"

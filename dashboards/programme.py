@@ -27,6 +27,7 @@ LOOK_AHEAD_DAYS = 28
 SLIPPAGE_LIMIT = 15
 TOP_RISKS = 5
 LIST_LIMIT = 10
+IA_CHART_LIMIT = 12
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,27 @@ class Panel:
     note: str = ""
     extra: dict = field(default_factory=dict)
     wide: bool = False
+    # The download may carry more detail than the page (e.g. every CR by constituency).
+    export_headers: list[str] | None = None
+    export_rows: list[list] | None = None
+
+    @property
+    def display_rows(self) -> list[list[str]]:
+        """Rows as text, formatted once here rather than cell by cell in the template."""
+        return [[_display(cell) for cell in row] for row in self.rows]
+
+    def download(self) -> tuple[list[str], list[list]]:
+        if self.export_rows is not None:
+            return self.export_headers or self.headers, self.export_rows
+        return self.headers, self.rows
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    return str(value)
 
 
 # --- caching of the costly reads ---------------------------------------------------------
@@ -119,6 +141,11 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return "|".join(str(value) for value in cursor.fetchone())
+
+
+def cached(name: str, version: str | None, compute: Callable):
+    """`compute()`, or its result cached under `name` while the data version holds."""
+    return _cached(name, version, compute)
 
 
 def _cached(name: str, version: str | None, compute: Callable):
@@ -405,31 +432,44 @@ def ia_progress_panel(*, user, filters: Filters, on: date, version=None) -> Pane
     from change_requests.selectors import ia_progress
 
     progress = _cached("ia-progress", version, ia_progress)
-    rows = []
-    items = []
+    detail, items = [], []
+    by_constituency: dict[str, list[int]] = {}
     for entry in progress:
         cr = entry["change_request"]
         for row in entry["rows"]:
-            rows.append(
+            detail.append(
                 [str(cr), row["constituency"], row["submitted"], row["invited"], row["percent"]]
             )
+            sums = by_constituency.setdefault(row["constituency"], [0, 0])
+            sums[0] += row["submitted"]
+            sums[1] += row["invited"]
         items.append(ProgressItem(str(cr), entry["submitted"], entry["invited"]))
+    rows = [
+        [name, submitted, invited, round(100 * submitted / invited) if invited else 0]
+        for name, (submitted, invited) in by_constituency.items()
+    ]
+    shown = items[:IA_CHART_LIMIT]
     return Panel(
         key="ia-progress",
         title="Impact assessments: responses by constituency",
-        headers=["Change request", "Constituency", "Submitted", "Invited", "Percent"],
+        headers=["Constituency", "Submitted", "Invited", "Percent"],
         rows=rows,
+        export_headers=["Change request", "Constituency", "Submitted", "Invited", "Percent"],
+        export_rows=detail,
         link=_url("cr-list", {"stage": "ia_open"}),
         link_label="Change requests in impact assessment",
         chart=charts.progress_chart(
             title="Impact-assessment responses submitted",
-            desc="; ".join(f"{i.label}: {i.done:g} of {i.total:g} submitted" for i in items),
-            items=items,
+            desc="; ".join(f"{i.label}: {i.done:g} of {i.total:g} submitted" for i in shown),
+            items=shown,
         )
         if items
         else "",
         summary=f"{len(progress)} open impact assessment{'s' if len(progress) != 1 else ''}. "
-        "Only submitted responses are counted.",
+        "Only submitted responses are counted; the table sums every open assessment by "
+        "constituency (the download has each one)"
+        + (f"; the chart shows the first {IA_CHART_LIMIT}" if len(items) > IA_CHART_LIMIT else "")
+        + ".",
         extra={"progress": progress},
     )
 
@@ -667,6 +707,11 @@ def build_panel(key: str, *, user, filters: Filters, on: date, cached: bool = Tr
     return PANELS[key](user=user, filters=filters, on=on, version=version)
 
 
-def programme_dashboard(*, user, filters: Filters, on: date, cached: bool = True) -> list[Panel]:
-    version = data_version() if cached else None
+def programme_dashboard(
+    *, user, filters: Filters, on: date, cached: bool = True, version: str | None = None
+) -> list[Panel]:
+    if cached and version is None:
+        version = data_version()
+    if not cached:
+        version = None
     return [build(user=user, filters=filters, on=on, version=version) for build in PANELS.values()]

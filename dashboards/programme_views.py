@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from dashboards import programme
 from dashboards.programme_calendar import build_calendar, feed_url, user_for_token
 from dashboards.programme_forms import DashboardFilterForm
 from portal.importing import write_csv, write_xlsx
 from portal.models import Forum
-from portal.permissions import ensure, permission_required
+from portal.permissions import can, ensure, permission_required
 from portal.reporting import reporting_date
 
 
@@ -30,11 +32,29 @@ def _filters(request) -> tuple[DashboardFilterForm, programme.Filters]:
 def dashboard(request):
     form, filters = _filters(request)
     on = reporting_date()
-    panels = programme.programme_dashboard(user=request.user, filters=filters, on=on)
+    version = programme.data_version()
+
+    def render_panels() -> str:
+        # The panels' HTML is the same for every reader in the same visibility class, so it is
+        # rendered once per data version (see programme.data_version); the page around it, with
+        # the reader's own navigation, is rendered every time.
+        panels = programme.programme_dashboard(
+            user=request.user, filters=filters, on=on, version=version
+        )
+        return render_to_string(
+            "dashboards/programme_panels.html",
+            {"panels": panels, "query": filters.query()},
+            request=request,
+        )
+
+    audience = f"restricted={can(request.user, 'raid.view_restricted')}"
+    html = mark_safe(  # rendered by our own template, escaped there
+        programme.cached(f"page|{on}|{audience}|{filters.query()}", version, render_panels)
+    )
     return render(
         request,
         "dashboards/programme.html",
-        {"form": form, "filters": filters, "query": filters.query(), "panels": panels, "on": on},
+        {"form": form, "filters": filters, "panels_html": html, "on": on},
     )
 
 
@@ -46,13 +66,12 @@ def export(request, panel, fmt):
     on = reporting_date()
     built = programme.build_panel(panel, user=request.user, filters=filters, on=on)
     stem = f"dashboard-{panel}-{on:%Y-%m-%d}"
+    headers, rows = built.download()
     if fmt == "csv":
-        response = HttpResponse(
-            write_csv(built.headers, built.rows), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            write_xlsx(built.headers, built.rows, title=panel),
+            write_xlsx(headers, rows, title=panel),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
