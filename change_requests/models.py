@@ -362,6 +362,8 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField()
 
+    history = governed_history()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 
@@ -380,6 +382,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+
+    history = governed_history()
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -88,11 +89,8 @@ def _base_queryset() -> QuerySet[ChangeRequest]:
 
 
 def three_months_before(on: date) -> date:
-    month = on.month - 3
-    year = on.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    day = min(on.day, 28)
-    return date(year, month, day)
+    """Start of the seed slide's "raised in the last three months" window."""
+    return on - relativedelta(months=3)
 
 
 def change_request_list(

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -575,6 +575,18 @@ def _validate_response_content(values: dict, *, submit: bool) -> None:
         raise ValidationError(errors)
 
 
+def _hold_window_open(change_request_id: int) -> None:
+    """Share-lock the CR row until commit: closing the assessment or moving the deadline (which
+    lock it for update) waits for saves in flight, while 200 parties' saves never wait for each
+    other. SQLite (development) serialises write transactions anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {ChangeRequest._meta.db_table} WHERE id = %s FOR SHARE",
+                [change_request_id],
+            )
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -597,7 +609,8 @@ def response_save(
     invitation = Invitation.objects.filter(
         change_request=change_request, organisation=organisation
     ).first()
-    current = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    _hold_window_open(change_request.pk)
+    current = ChangeRequest.objects.get(pk=change_request.pk)
     problem = response_window_problem(current, invitation, today=timezone.localdate(now))
     if problem:
         _refuse(problem)
@@ -656,6 +669,7 @@ def response_save(
             response=response, name=name, size=upload.size, uploaded_by=actor, uploaded_at=now
         )
         attachment.file.save(name, upload, save=False)
+        mark_change(attachment, actor=actor, reason="Attachment added")
         attachment.save()
     if submit:
         from change_requests.tasks import send_ia_receipt
@@ -779,5 +793,6 @@ def document_add(*, actor, change_request, upload) -> Document:
         uploaded_at=timezone.now(),
     )
     document.file.save(name, upload, save=False)
+    mark_change(document, actor=actor, reason="Document added")
     document.save()
     return document

@@ -240,7 +240,7 @@ def cr_transition(request, pk, name, obj):
         raise Http404("No such action")
     if name == "decide":
         raise Http404("No such action")
-    if name in _DECISIONS or request.POST.get("outcome") in _DECISIONS:
+    if name in _DECISIONS:
         form = forms.DecideForm(request.POST)
         ensure(request.user, "change_request.decide", cr)
     else:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from change_requests import services
 from change_requests.models import ChangeRequest, DecisionAuthority, Stage, StageChange
 from change_requests.selectors import (
+    change_control_rows,
     ia_progress,
     pipeline_counts,
     stage_changes_between,
@@ -272,3 +273,27 @@ def test_export_gives_the_filtered_register_as_csv_and_xlsx(demo, client_for, wo
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "CR051", "CR052", "CR053", "CR054"
     ]
+
+
+def test_partials_render_for_the_pdf_without_request_forms_or_htmx(demo):
+    from django.template.loader import render_to_string
+
+    from change_requests.selectors import ia_summary
+
+    cr = ChangeRequest.objects.get(reference="CR054")
+    picture = ia_summary(cr)
+    control = render_to_string(
+        "change_requests/_change_control_table.html", {"rows": change_control_rows()}
+    )
+    table = render_to_string(
+        "change_requests/_ia_summary_table.html", {"rollup": picture.rollup, "cr": cr}
+    )
+    views = render_to_string("change_requests/_ia_views.html", {"views": picture.views})
+    text = render_to_string("change_requests/_ia_summary_text.html", {"picture": picture})
+    for html in (control, table, views, text):
+        assert "<form" not in html and "hx-" not in html and "<script" not in html
+    assert "Awaiting PSG approval decision" in control and "<a " not in control
+    assert "Programme Parties CR054 Recommendations" in table
+    assert ">165<" in table and "Ind. Agents" in table
+    assert "Elexon rejected the implementation" in views
+    assert "22 respondents supported" in text
