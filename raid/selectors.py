@@ -81,7 +81,11 @@ def visible_items(user) -> QuerySet[RaidItem]:
 
 
 def visible_themes(user) -> QuerySet[Theme]:
-    return Theme.objects.all()
+    """Themes with at least one item the user may see: a theme made only of Restricted
+    items is not even named to participants and observers."""
+    if reads_restricted(user):
+        return Theme.objects.all()
+    return Theme.objects.filter(pk__in=visible_items(user).values("theme_id"))
 
 
 def _with_relations(items: QuerySet[RaidItem]) -> QuerySet[RaidItem]:

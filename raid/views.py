@@ -81,6 +81,7 @@ def _filters(request) -> tuple[LogFilterForm, selectors.LogFilters]:
     form = LogFilterForm(
         request.GET or None, show_classification=selectors.reads_restricted(request.user)
     )
+    form.fields["theme"].queryset = selectors.visible_themes(request.user)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.LogFilters(
         type=data.get("type") or "",

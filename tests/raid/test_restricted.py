@@ -18,14 +18,19 @@ SECRET_TITLE = "Confidential supplier failure"
 
 @pytest.fixture
 def items(world, psg_meetings):
-    theme = ThemeFactory(name="Secret theme")
+    theme = ThemeFactory(name="Shared theme")
+    ThemeFactory(name="Secret theme")
     secret = RaidItemFactory(
         reference=SECRET, title=SECRET_TITLE, classification=Classification.RESTRICTED,
         theme=theme, likelihood=5, impact=5, current_score=30,
     )
     step = MitigationStepFactory(item=secret, position=1, text="Hidden step")
     public = RaidItemFactory(reference="R100", title="Public risk", theme=theme)
-    return {"secret": secret, "public": public, "step": step}
+    secret_only = RaidItemFactory(
+        reference="R778", title="Also secret", classification=Classification.RESTRICTED,
+        theme=ThemeFactory(name="Secret theme"),
+    )
+    return {"secret": secret, "public": public, "step": step, "secret_only": secret_only}
 
 
 HIDDEN_FROM = ["participant", "other_participant", "observer"]
@@ -55,6 +60,7 @@ def test_lists_exports_and_maps_hide_restricted(items, world, client_for, role, 
     assert f"{SECRET}," not in body and f"{SECRET}:" not in body
     assert SECRET_TITLE not in body
     assert "Hidden step" not in body
+    assert "Secret theme" not in body  # a theme of Restricted items only is not named
 
 
 @pytest.mark.parametrize("role", HIDDEN_FROM)
@@ -90,6 +96,7 @@ def test_guessed_step_url_answers_404(items, world, client_for, role):
 def test_counts_and_pack_reads_hide_restricted(items, world, role):
     user = world.users[role]
     assert selectors.item_counts(user=user)["total"] == 1
+    assert list(selectors.visible_themes(user).values_list("name", flat=True)) == ["Shared theme"]
     reporting = date(2099, 1, 1)
     assert [k.reference for k in selectors.key_items(user=user, reporting_date=reporting)] == [
         "R100"
@@ -116,7 +123,7 @@ def test_readers_of_restricted_see_everything(items, world, client_for, role):
     assert SECRET in client.get(reverse("raid-log")).content.decode()
     detail = client.get(reverse("raid-item-detail", kwargs={"reference": SECRET}))
     assert detail.status_code == 200
-    assert selectors.item_counts(user=world.users[role])["total"] == 2
+    assert selectors.item_counts(user=world.users[role])["total"] == 3
     heat = selectors.heatmap(user=world.users[role], reporting_date=date(2099, 1, 1))
     assert heat.cell(5, 5).count == 1
 
