@@ -165,7 +165,39 @@ def _milestone_dashboard(section: Section, ctx: PackContext) -> dict:
         date_from=start,
         date_to=end,
     )
-    return {"board": board, "window_from": start, "window_to": end}
+    return {
+        "board": board,
+        "window_from": start,
+        "window_to": end,
+        "chart": _slippage_chart(board.rows) if section.params.get("chart") != "no" else None,
+    }
+
+
+SLIP_CHART_ROWS = 15
+
+
+def _slippage_chart(rows):
+    """The worst slips of the table's open milestones, drawn by the dashboard's chart module."""
+    if not sources.provides("dashboards.charts", "slippage_chart", "SlipItem"):
+        return None
+    from dashboards.charts import SlipItem, slippage_chart
+
+    slipped = sorted(
+        (r for r in rows if r.completed_on is None and r.forecast_date > r.baseline_date),
+        key=lambda r: (r.baseline_date - r.forecast_date, r.reference),
+    )[:SLIP_CHART_ROWS]
+    if not slipped:
+        return None
+    worst = slipped[0]
+    return slippage_chart(
+        title="Largest forecast slips in this table",
+        desc=(
+            f"{len(slipped)} open milestones forecast after their baseline; the largest slip is "
+            f"{worst.reference} by {(worst.forecast_date - worst.baseline_date).days} days."
+        ),
+        items=[SlipItem(f"{r.reference}", r.baseline_date, r.forecast_date) for r in slipped],
+        width=900,
+    )
 
 
 register(
