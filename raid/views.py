@@ -31,7 +31,7 @@ from raid.forms import (
     item_initial,
 )
 from raid.importing import REQUIRED, export_file, import_items, parse_rows
-from raid.models import MitigationStep, Theme
+from raid.models import MitigationStep, RaidType, Theme
 
 PAGE_SIZE = 50
 THEME_PAGE_ITEMS = 10
@@ -187,7 +187,15 @@ def raid_heatmap(request):
     heat = selectors.heatmap(
         user=request.user, reporting_date=_reporting_date(request), types=types or None
     )
-    return render(request, "raid/heatmap.html", {"heat": heat, "link_cells": True})
+    type_choices = [
+        {"value": value, "label": label, "selected": value in types}
+        for value, label in RaidType.choices
+    ]
+    return render(
+        request,
+        "raid/heatmap.html",
+        {"heat": heat, "link_cells": True, "type_choices": type_choices},
+    )
 
 
 @permission_required("raid.view", get_object=_get_item)
