@@ -267,3 +267,19 @@ def test_rag_counts_by_forum_and_tier_with_change(pmo):
     older, newer = Snapshot.objects.order_by("taken_on")
     (change,) = selectors.rag_changes_between(older, newer)
     assert (change.reference, change.old, change.new) == (late.reference, "G", "R")
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_dashboard_rows_take_a_fixed_number_of_queries(size, django_assert_num_queries):
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(date=date(2024, 9, 4))
+    chain = MilestoneFactory.create_batch(size, forum=ForumFactory(code="SITAG"))
+    for before, after in zip(chain, chain[1:], strict=False):
+        after.predecessors.add(before)
+    services.snapshot_take(on=date(2024, 8, 21))
+    # next meeting, previous snapshot, rows, upstream links, upstream milestones, snapshot rows
+    with django_assert_num_queries(6):
+        board = selectors.dashboard(reporting_date=ON, forum="SITAG")
+    assert len(board.rows) == size and board.forecast_date == date(2024, 9, 4)
+    assert all(row.previous is not None for row in board.rows)
