@@ -442,10 +442,15 @@ def milestone_history(milestone: Milestone, *, limit: int = 50) -> list[dict]:
 
 
 def milestone_detail(pk: int) -> Milestone:
-    return (
-        Milestone.objects.select_related("forum", "responsible_organisation")
-        .prefetch_related("predecessors__forum", "successors__forum")
-        .get(pk=pk)
+    """One milestone with its forum, organisation, predecessors and successors; Http404 if
+    there is no such milestone."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Milestone.objects.select_related("forum", "responsible_organisation").prefetch_related(
+            "predecessors__forum", "successors__forum"
+        ),
+        pk=pk,
     )
 
 
