@@ -214,3 +214,27 @@ def test_home_panel_counts_rags(world, client_for):
     services.milestones_recompute(on=date(2024, 8, 28))
     body = client_for(world.users["observer"]).get(reverse("home")).content.decode()
     assert "1 in the register" in body and "Red: 1" in body
+
+
+def test_create_and_rebaseline_pages(world, pmo_client):
+    forum = ForumFactory(code="SITAG")
+    r = pmo_client.post(reverse("milestone-create"), {
+        "reference": "T2-TE-0700", "forum": forum.pk, "title": "Preparation complete",
+        "baseline_date": "2024-08-26", "forecast_date": "2024-09-26",
+    })
+    m = Milestone.objects.get(reference="T2-TE-0700")
+    assert r.status_code == 302 and (m.tier, m.workstream) == ("T2", "TE")
+    duplicate = pmo_client.post(reverse("milestone-create"), {
+        "reference": "T2-TE-0700", "forum": forum.pk, "title": "Again",
+        "baseline_date": "2024-08-26", "forecast_date": "2024-09-26",
+    })
+    assert "already in the register" in duplicate.content.decode()
+    url = reverse("milestone-rebaseline", args=[m.pk])
+    r = pmo_client.post(url, {"version": 1, "baseline_date": "2024-09-26", "reason": ""})
+    assert r.status_code == 200
+    assert Milestone.objects.get(pk=m.pk).baseline_date == date(2024, 8, 26)
+    r = pmo_client.post(url, {"version": 1, "baseline_date": "2024-09-26", "reason": "CR054"})
+    assert r.status_code == 302
+    assert Milestone.objects.get(pk=m.pk).history.first().history_change_reason == (
+        "Rebaselined: CR054"
+    )
