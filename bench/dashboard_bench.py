@@ -154,16 +154,16 @@ def run(args) -> None:
             started = time.perf_counter()
             client = hammer(base + path, cookies[role], args.clients, args.requests)
             elapsed = time.perf_counter() - started
-            server = server_times(log, path.split("?")[0], mark)
-            results.append((label, len(client), server, client, len(client) / elapsed))
+            timed = server_times(log, path.split("?")[0], mark)
+            results.append((label, len(client), timed, client, len(client) / elapsed))
         print(f"\n{args.clients} concurrent clients, {args.workers} gunicorn workers, "
               f"{args.requests} requests per client\n")
         print("| view | requests | server p50 ms | server p95 ms | client p50 ms | "
               "client p95 ms | req/s |")
         print("|---|---|---|---|---|---|---|")
-        for label, count, server, client, rate in results:
-            print(f"| {label} | {count} | {statistics.median(server):.1f} | "
-                  f"{percentile(server, 95):.1f} | {statistics.median(client):.1f} | "
+        for label, count, timed, client, rate in results:
+            print(f"| {label} | {count} | {statistics.median(timed):.1f} | "
+                  f"{percentile(timed, 95):.1f} | {statistics.median(client):.1f} | "
                   f"{percentile(client, 95):.1f} | {rate:.0f} |")
     finally:
         server.terminate()
