@@ -273,6 +273,7 @@ def test_attachment_is_stored_and_served_through_the_checked_view(world, open_cr
     )
     attachment = Attachment.objects.get()
     assert attachment.name == "impact.csv" and attachment.size == 8
+    assert attachment.history.get().history_user == world.users["participant"]
     served = client.get(
         reverse("cr-attachment-download", args=[attachment.response_id, attachment.pk])
     )
@@ -302,3 +303,18 @@ def test_reclassification_needs_a_reason_and_is_listed(world, open_cr, client_fo
     ]
     participant = client_for(world.users["participant"])
     assert participant.post(url, {"counted_as": "yes", "reason": "x"}).status_code == 403
+
+
+def test_submitted_response_is_listed_for_pmo_but_not_for_another_organisation(
+    world, open_cr, client_for
+):
+    client = client_for(world.users["participant"])
+    _post(client, open_cr, action="submit", recommendation="yes", concerns="Listed concern")
+    mine = _own(world, open_cr)
+    link = reverse("cr-response-detail", args=[mine.pk]).encode()
+    pmo_page = client_for(world.users["pmo"]).get(reverse("cr-detail", args=[open_cr.pk]))
+    assert link in pmo_page.content and b"Listed concern" in pmo_page.content
+    for role in ("other_participant", "observer", "steering"):
+        page = client_for(world.users[role]).get(reverse("cr-detail", args=[open_cr.pk]))
+        assert link not in page.content and b"Listed concern" not in page.content
+        assert client_for(world.users[role]).get(link.decode()).status_code == 404
