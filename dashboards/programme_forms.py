@@ -6,13 +6,15 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TIERS = [("", "All tiers"), ("T1", "Tier 1"), ("T2", "Tier 2"), ("T3", "Tier 3")]
 
 
+def forum_choices() -> list[tuple[str, str]]:
+    return [("", "All forums")] + [
+        (code, f"{code} – {name}")
+        for code, name in Forum.objects.order_by("level", "code").values_list("code", "name")
+    ]
+
+
 class DashboardFilterForm(forms.Form):
-    forum = forms.ModelChoiceField(
-        Forum.objects.order_by("level", "code"),
-        required=False,
-        to_field_name="code",
-        empty_label="All forums",
-    )
+    forum = forms.ChoiceField(required=False)
     tier = forms.ChoiceField(choices=TIERS, required=False)
     workstream = forms.RegexField(
         r"^[A-Za-z]{2,4}$",
@@ -23,6 +25,10 @@ class DashboardFilterForm(forms.Form):
     )
     date_from = forms.DateField(required=False, widget=DATE, label="Window from")
     date_to = forms.DateField(required=False, widget=DATE, label="Window to")
+
+    def __init__(self, *args, forums: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = forums if forums is not None else forum_choices()
 
     def clean(self):
         data = super().clean()

@@ -7,20 +7,21 @@ from django.utils.safestring import mark_safe
 
 from dashboards import programme
 from dashboards.programme_calendar import build_calendar, feed_url, user_for_token
-from dashboards.programme_forms import DashboardFilterForm
+from dashboards.programme_forms import DashboardFilterForm, forum_choices
 from portal.importing import write_csv, write_xlsx
 from portal.models import Forum
 from portal.permissions import can, ensure, permission_required
 from portal.reporting import reporting_date
 
 
-def _filters(request) -> tuple[DashboardFilterForm, programme.Filters]:
-    form = DashboardFilterForm(request.GET or None)
+def _filters(request, version=None) -> tuple[DashboardFilterForm, programme.Filters]:
+    forums = programme.cached("forums", version, forum_choices)
+    form = DashboardFilterForm(request.GET or None, forums=forums)
     if not form.is_valid():
         return form, programme.Filters()
     data = form.cleaned_data
     return form, programme.Filters(
-        forum=data["forum"].code if data.get("forum") else "",
+        forum=data.get("forum") or "",
         tier=data.get("tier") or "",
         workstream=(data.get("workstream") or "").upper(),
         date_from=data.get("date_from"),
@@ -30,9 +31,9 @@ def _filters(request) -> tuple[DashboardFilterForm, programme.Filters]:
 
 @permission_required("dashboard.view")
 def dashboard(request):
-    form, filters = _filters(request)
-    on = reporting_date()
     version = programme.data_version()
+    form, filters = _filters(request, version)
+    on = reporting_date()
 
     def render_panels() -> str:
         # The panels' HTML is the same for every reader in the same visibility class, so it is
