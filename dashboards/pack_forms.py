@@ -57,7 +57,8 @@ class SectionForm(forms.Form):
         required=False,
         max_length=500,
         help_text=(
-            "e.g. cr=CR054, or weeks_before=14; weeks_after=10; forum=SITAG, or keys=testing-update"
+            "e.g. cr=CR054 · weeks_before=14; weeks_after=10; forum=SITAG · "
+            "keys=testing-update · theme=<RAID theme name>; refs=R849,R753"
         ),
     )
 

@@ -339,20 +339,39 @@ def _raid_key_items(section: Section, ctx: PackContext) -> dict:
     from raid.selectors import key_items, movement_context
 
     references = section.params.get("refs") or None
+    if isinstance(references, str):
+        references = [r.strip() for r in references.split(",") if r.strip()]
     limit = int(section.params["limit"]) if section.params.get("limit") else None
     items = key_items(
         user=audience(section),
         reporting_date=ctx.reporting_date,
+        theme=_theme(section.params),
         references=references,
         limit=limit,
     )
     return {"items": items, "context": movement_context(ctx.reporting_date)}
 
 
+def _theme(params: dict):
+    """The RAID theme an agenda item links to (params theme=<name>), or None for all."""
+    name = str(params.get("theme", "")).strip()
+    if not name:
+        return None
+    from raid.models import Theme
+
+    theme = Theme.objects.filter(name__iexact=name).first()
+    if theme is None:
+        raise ValidationError(f"The pack names RAID theme '{name}', which does not exist.")
+    return theme
+
+
 def _raid_themes(section: Section, ctx: PackContext) -> dict:
     from raid.selectors import movement_context, theme_summaries
 
     slides = theme_summaries(user=audience(section), reporting_date=ctx.reporting_date)
+    theme = _theme(section.params)
+    if theme is not None:
+        slides = [slide for slide in slides if slide.theme.pk == theme.pk]
     return {"slides": slides, "context": movement_context(ctx.reporting_date)}
 
 

@@ -177,3 +177,44 @@ def test_only_sections_whose_content_changed_are_marked_updated(small_pack):
 def test_updated_in(history, current, expected):
     label = f"v1.{len(history)}"
     assert updated_in("s", current, history, label) == expected
+
+
+def test_a_section_naming_a_missing_record_fails_the_build_readably(small_pack):
+    from tests.dashboards.factories import PackSectionFactory
+
+    PackSectionFactory(
+        meeting=small_pack.meeting, section_type="cr_ia_summary", params={"cr": "CR099"}
+    )
+    build = PackBuild.objects.create(meeting=small_pack.meeting, key="f" * 32, kind="publish")
+    failed = services.pack_build_run(build.pk)
+    assert failed.state == BuildState.FAILED
+    assert failed.error == "The pack names change request CR099, which does not exist."
+    assert not PackVersion.objects.exists()
+
+
+def test_key_items_follow_the_raid_theme_an_item_links_to(small_pack):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from tests.dashboards.factories import PackSectionFactory
+    from tests.raid.factories import RaidItemFactory, ThemeFactory
+
+    # RAID reports items as they stood on the reporting date: meet after they were raised.
+    Meeting.objects.filter(pk=small_pack.meeting.pk).update(
+        date=timezone.localdate() + timedelta(days=30)
+    )
+    small_pack.meeting.refresh_from_db()
+    sit, migration = ThemeFactory(name="SIT execution"), ThemeFactory(name="Migration")
+    RaidItemFactory(reference="R901", title="SIT cohorts behind plan", theme=sit)
+    RaidItemFactory(reference="R902", title="Migration volumes too high", theme=migration)
+    PackSectionFactory(
+        meeting=small_pack.meeting,
+        section_type="raid_key_items",
+        title="SIT risks",
+        params={"theme": "sit execution"},
+    )
+    text = "\n".join(pages_of(publish(small_pack.meeting).version.pdf_public))
+    assert "R901" in text
+    assert "R902" not in text

@@ -21,7 +21,8 @@ def in_process():
 
 
 # Committed transactions, as in a real request: the task is enqueued when the build commits.
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback restores the rows data migrations created, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_build_without_a_broker_runs_in_process_and_shows_the_result(
     small_pack, world, client_for, in_process
 ):

@@ -91,7 +91,7 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.fixture
-def big_meeting(transactional_db):
+def big_meeting(db):
     forum = ForumFactory(code="PSG", name="Programme Steering Group", level=2)
     meeting = MeetingFactory(forum=forum, number=36, date=date(2024, 9, 4))
     item = AgendaItemFactory(meeting=meeting, position=1, title="Delivery Dashboards")
@@ -115,6 +115,9 @@ def big_meeting(transactional_db):
     return meeting
 
 
+# Committed data the worker process can read; serialized_rollback restores the rows data
+# migrations created, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not _broker_ready(), reason="needs CELERY_BROKER_URL pointing at a Redis")
 def test_killing_the_worker_mid_render_ends_with_one_version(big_meeting, tmp_path):
     from portal.celery import app
