@@ -297,3 +297,17 @@ def test_partials_render_for_the_pdf_without_request_forms_or_htmx(demo):
     assert ">165<" in table and "Ind. Agents" in table
     assert "Elexon rejected the implementation" in views
     assert "22 respondents supported" in text
+
+
+def test_change_types_are_configured_in_the_admin_and_crs_are_read_only_there(client, world):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(email="admin@example.org", role="pmo", is_staff=True,
+                             is_superuser=True, organisation=world.programme)
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("admin:change_requests_changetype_changelist"))
+    assert page.status_code == 200 and b"Fast Track" in page.content
+    cr = ChangeRequestFactory()
+    assert client.post(
+        reverse("admin:change_requests_changerequest_change", args=[cr.pk]), {"title": "x"}
+    ).status_code == 403
