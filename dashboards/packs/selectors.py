@@ -41,8 +41,14 @@ def recent_builds(meeting, limit: int = 10) -> list[PackBuild]:
 
 
 def layout(meeting) -> list[dict]:
+    from dashboards.pack_forms import format_params
+
     sections = PackSection.objects.filter(meeting=meeting).select_related("agenda_item")
     return [
-        {"section": s, "available": renderer_for(s.section_type) is not None}
+        {
+            "section": s,
+            "available": renderer_for(s.section_type) is not None,
+            "params": format_params(s.params),
+        }
         for s in sections.order_by("agenda_item__position", "position")
     ]
