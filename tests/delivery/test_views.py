@@ -92,3 +92,12 @@ def test_list_hides_other_organisations_unaccepted_reports(world, client_for):
     assert "Their accepted" in html and "Our draft" not in html and "Their draft" not in html
     html = client_for(world.users["pmo"]).get(reverse("delivery-home")).content.decode()
     assert "Their draft" in html
+
+
+def test_home_lists_reports_the_organisation_must_complete(world, client_for):
+    DeliveryReportFactory(organisation=world.organisation, title="Our August report")
+    DeliveryReportFactory(organisation=world.other_organisation, title="Their August report")
+    html = client_for(world.users["participant"]).get(reverse("home")).content.decode()
+    assert "Our August report" in html and "Their August report" not in html
+    html = client_for(world.users["pmo"]).get(reverse("home")).content.decode()
+    assert "Delivery reports to complete" not in html
