@@ -65,8 +65,11 @@ def session_cookie(role: str) -> str:
     organisation = Organisation.objects.filter(name__startswith="Bench party ").first()
     user, _ = User.objects.get_or_create(
         email=f"bench-{role}@example.org",
-        defaults={"full_name": f"Bench {role}", "role": role,
-                  "organisation": organisation if role == Role.PARTICIPANT else None},
+        defaults={
+            "full_name": f"Bench {role}",
+            "role": role,
+            "organisation": organisation if role == Role.PARTICIPANT else None,
+        },
     )
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -127,11 +130,22 @@ def run(args) -> None:
     cookies = {role: session_cookie(role) for role in ("pmo", "participant")}
     log = Path(tempfile.mkdtemp()) / "access.log"
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi:application",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-         "--access-logfile", str(log), "--access-logformat", "%(U)s %(s)s %(D)s",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(U)s %(s)s %(D)s",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{args.port}"
@@ -156,15 +170,21 @@ def run(args) -> None:
             elapsed = time.perf_counter() - started
             timed = server_times(log, path.split("?")[0], mark)
             results.append((label, len(client), timed, client, len(client) / elapsed))
-        print(f"\n{args.clients} concurrent clients, {args.workers} gunicorn workers, "
-              f"{args.requests} requests per client\n")
-        print("| view | requests | server p50 ms | server p95 ms | client p50 ms | "
-              "client p95 ms | req/s |")
+        print(
+            f"\n{args.clients} concurrent clients, {args.workers} gunicorn workers, "
+            f"{args.requests} requests per client\n"
+        )
+        print(
+            "| view | requests | server p50 ms | server p95 ms | client p50 ms | "
+            "client p95 ms | req/s |"
+        )
         print("|---|---|---|---|---|---|---|")
         for label, count, timed, client, rate in results:
-            print(f"| {label} | {count} | {statistics.median(timed):.1f} | "
-                  f"{percentile(timed, 95):.1f} | {statistics.median(client):.1f} | "
-                  f"{percentile(client, 95):.1f} | {rate:.0f} |")
+            print(
+                f"| {label} | {count} | {statistics.median(timed):.1f} | "
+                f"{percentile(timed, 95):.1f} | {statistics.median(client):.1f} | "
+                f"{percentile(client, 95):.1f} | {rate:.0f} |"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
