@@ -25,6 +25,7 @@ from portal.permissions import ensure
 class MeetingSerializer(serializers.ModelSerializer):
     forum = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="short_name", read_only=True)
+    start_time = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
@@ -41,6 +42,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "link",
             "version",
         ]
+
+    def get_start_time(self, meeting) -> str | None:
+        """Local time, HH:MM (a JSON Schema "time" would demand a UTC offset)."""
+        return meeting.start_time.strftime("%H:%M") if meeting.start_time else None
 
 
 class MeetingQuerySerializer(serializers.Serializer):
