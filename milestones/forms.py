@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -8,6 +10,17 @@ from milestones.models import REFERENCE_PATTERN, Milestone, Rag, Tier
 from portal.models import Forum, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _milestones_from_references(text: str) -> list[Milestone]:
+    """'T3-DB-0153, T3-DB-0155' -> those milestones (one query); unknown references refused.
+    A text field rather than a select: the register may hold many thousands of milestones."""
+    wanted = list(dict.fromkeys(r.upper() for r in re.split(r"[\s,;]+", text or "") if r))
+    found = {m.reference: m for m in Milestone.objects.filter(reference__in=wanted)}
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        raise forms.ValidationError(f"Not in the register: {', '.join(missing)}.")
+    return [found[r] for r in wanted]
 
 
 class RegisterFilterForm(forms.Form):
@@ -91,10 +104,13 @@ class MilestoneCreateForm(forms.Form):
     )
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    predecessors = forms.ModelMultipleChoiceField(
-        queryset=Milestone.objects.order_by("reference"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    predecessors = forms.CharField(
+        required=False, label="Depends on",
+        help_text="References of the milestones it depends on, separated by commas or spaces.",
     )
+
+    def clean_predecessors(self):
+        return _milestones_from_references(self.cleaned_data["predecessors"])
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].upper()
@@ -120,9 +136,9 @@ class MilestoneEditForm(forms.Form):
     completed_on = forms.DateField(required=False, widget=DATE)
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    predecessors = forms.ModelMultipleChoiceField(
-        queryset=Milestone.objects.order_by("reference"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    predecessors = forms.CharField(
+        required=False, label="Depends on",
+        help_text="References of the milestones it depends on, separated by commas or spaces.",
     )
     rag_override = forms.ChoiceField(
         required=False, choices=[("", "No override (computed)"), *Rag.choices],
@@ -137,9 +153,12 @@ class MilestoneEditForm(forms.Form):
     def __init__(self, *args, milestone: Milestone, **kwargs):
         self.milestone = milestone
         super().__init__(*args, **kwargs)
-        self.fields["predecessors"].queryset = Milestone.objects.exclude(pk=milestone.pk).order_by(
-            "reference"
-        )
+
+    def clean_predecessors(self):
+        predecessors = _milestones_from_references(self.cleaned_data["predecessors"])
+        if any(p.pk == self.milestone.pk for p in predecessors):
+            raise forms.ValidationError("A milestone cannot depend on itself.")
+        return predecessors
 
     def clean(self):
         data = super().clean()

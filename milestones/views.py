@@ -135,7 +135,9 @@ def milestone_edit(request, pk, obj):
         "version": milestone.version,
         **{f: getattr(milestone, f) for f in services.EDITABLE_FIELDS},
         "forecast_date": milestone.forecast_date,
-        "predecessors": list(milestone.predecessors.all()),
+        "predecessors": ", ".join(
+            milestone.predecessors.order_by("reference").values_list("reference", flat=True)
+        ),
     }
     form = MilestoneEditForm(request.POST or None, milestone=milestone, initial=initial)
     if request.method == "POST" and form.is_valid():

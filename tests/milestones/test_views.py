@@ -238,3 +238,24 @@ def test_create_and_rebaseline_pages(world, pmo_client):
     assert Milestone.objects.get(pk=m.pk).history.first().history_change_reason == (
         "Rebaselined: CR054"
     )
+
+
+def test_edit_sets_predecessors_by_reference_and_refuses_unknown_or_cycles(pmo_client):
+    a = MilestoneFactory(reference="T3-DB-0153")
+    b = MilestoneFactory(reference="T3-DB-0154")
+    url = reverse("milestone-edit", args=[b.pk])
+    data = {"version": 1, "title": b.title, "forum": b.forum_id,
+            "forecast_date": b.forecast_date.isoformat()}
+    r = pmo_client.post(url, {**data, "predecessors": "t3-db-0153, T3-XX-0001"})
+    assert "Not in the register: T3-XX-0001" in r.content.decode()
+    r = pmo_client.post(url, {**data, "predecessors": "T3-DB-0154"})
+    assert "cannot depend on itself" in r.content.decode()
+    r = pmo_client.post(url, {**data, "predecessors": "t3-db-0153"})
+    assert r.status_code == 302
+    assert list(b.predecessors.all()) == [a]
+    back = reverse("milestone-edit", args=[a.pk])
+    r = pmo_client.post(back, {"version": 1, "title": a.title, "forum": a.forum_id,
+                               "forecast_date": a.forecast_date.isoformat(),
+                               "predecessors": "T3-DB-0154"})
+    assert "would make the milestone depend on itself" in r.content.decode()
+    assert pmo_client.get(url).content.decode().count("T3-DB-0153") >= 1
