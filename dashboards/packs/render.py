@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -241,11 +243,68 @@ def render_pack(
     sections = render_sections(ctx, history=history, progress=progress, extra_steps=len(editions))
     pack = RenderedPack(ctx, sections)
     total = len(sections) + len(editions)
+    htmls = {edition: assemble_html(ctx, sections, edition) for edition in editions}
+    later = list(editions[1:])
+    background = _layout_in_child(htmls[later.pop()]) if later and parallel_layout() else None
     for number, edition in enumerate(editions, start=len(sections) + 1):
         if progress:
             label = Edition(edition).label
             progress(number, total, f"Laying out the {label} edition (page numbers)")
-        html = assemble_html(ctx, sections, edition)
-        pdf, pages = html_to_pdf(html)
-        pack.editions[edition] = RenderedEdition(edition, html, pdf, pages)
+        if background is not None and edition == editions[-1]:
+            pdf, pages = background.result()
+        else:
+            pdf, pages = html_to_pdf(htmls[edition])
+        pack.editions[edition] = RenderedEdition(edition, htmls[edition], pdf, pages)
     return pack
+
+
+def parallel_layout() -> bool:
+    """Lay the last edition out in a second process while this one does the first.
+
+    Layout is pure CPU under the GIL, so a thread would not help; a fork shares everything
+    already computed. Off where fork is unavailable, or with PACK_PARALLEL_EDITIONS=False.
+    """
+    from django.conf import settings
+
+    return hasattr(os, "fork") and getattr(settings, "PACK_PARALLEL_EDITIONS", True)
+
+
+class _ChildLayout:
+    def __init__(self, pid: int, reader: int):
+        self.pid, self.reader = pid, reader
+
+    def result(self) -> tuple[bytes, int]:
+        with os.fdopen(self.reader, "rb") as incoming:
+            payload = incoming.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not payload:
+            raise RuntimeError("the second layout process failed")
+        outcome = pickle.loads(payload)
+        if isinstance(outcome, str):
+            raise RuntimeError(outcome)
+        return outcome
+
+
+def _layout_in_child(html: str) -> _ChildLayout:
+    """Fork a process that lays `html` out and sends back (pdf, pages) through a pipe.
+
+    The child touches nothing but WeasyPrint (no database, no files) and leaves with
+    os._exit, so it closes nothing the parent still uses.
+    """
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        status = 1
+        try:
+            os.close(reader)
+            try:
+                outcome = html_to_pdf(html)
+            except Exception as exc:  # noqa: BLE001 - reported to the parent as text
+                outcome = f"{type(exc).__name__}: {exc}"
+            with os.fdopen(writer, "wb") as outgoing:
+                outgoing.write(pickle.dumps(outcome))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    return _ChildLayout(pid, reader)
