@@ -115,10 +115,16 @@ def report_edit(request, pk, obj: DeliveryReport):
                 )
                 if "submit" in request.POST:
                     obj.refresh_from_db()
-                    services.delivery_report_submit(
-                        actor=request.user, report=obj, expected_version=obj.version
-                    )
-                    messages.success(request, "Your report has been submitted to the PMO.")
+                    try:
+                        services.delivery_report_submit(
+                            actor=request.user, report=obj, expected_version=obj.version
+                        )
+                    except ValidationError as exc:
+                        # The draft is saved; say why it could not go to the PMO yet.
+                        messages.warning(request, "Your draft has been saved but not submitted.")
+                        _error_messages(request, exc)
+                    else:
+                        messages.success(request, "Your report has been submitted to the PMO.")
                 else:
                     messages.success(request, "Your draft has been saved.")
                 return redirect("delivery-report-detail", pk=obj.pk)

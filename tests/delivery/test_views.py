@@ -101,3 +101,17 @@ def test_home_lists_reports_the_organisation_must_complete(world, client_for):
     assert "Our August report" in html and "Their August report" not in html
     html = client_for(world.users["pmo"]).get(reverse("home")).content.decode()
     assert "Delivery reports to complete" not in html
+
+
+def test_save_and_submit_of_an_incomplete_report_keeps_the_draft(world, client_for):
+    report = DeliveryReportFactory(organisation=world.organisation)
+    client = client_for(world.users["participant"])
+    response = client.post(
+        reverse("delivery-report-edit", args=[report.pk]),
+        _form(report, submit="1", rag_budget="", progress_next_month=""),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "saved but not submitted" in html and "Give a RAG for Budget." in html
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.milestones.count() == 1
