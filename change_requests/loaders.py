@@ -39,6 +39,23 @@ CR_COLUMNS = [
 VIEW_CONSTITUENCY_ALIASES = {"DNO": "DNOs", "iDNO": "iDNOs", "Agents": "Ind. Agents"}
 
 
+# The programme's usual types (also created by migration 0002); more are added in the admin.
+DEFAULT_CHANGE_TYPES = [
+    ("Full Impact Assessment", True, 1),
+    ("Fast Track", False, 2),
+    ("Information Only", False, 3),
+]
+
+
+def ensure_default_change_types() -> None:
+    """A flushed database (tests that truncate tables) loses migration-created rows."""
+    for name, requires_ia, position in DEFAULT_CHANGE_TYPES:
+        if not ChangeType.objects.filter(name__iexact=name).exists():
+            ChangeType.objects.create(
+                name=name, requires_impact_assessment=requires_ia, position=position
+            )
+
+
 def _ia_files(context: LoadContext, kind: str) -> dict[str, str]:
     """{'CR054': 'ia_responses_cr054.csv', ...} for the files of one kind present."""
     found = {}
@@ -53,6 +70,7 @@ def _ia_files(context: LoadContext, kind: str) -> dict[str, str]:
 def load_change_requests(context: LoadContext) -> None:
     if not context.has("change_requests.csv"):
         return
+    ensure_default_change_types()
     types = {t.name.lower(): t for t in ChangeType.objects.all()}
     organisations = {o.name: o for o in Organisation.objects.all()}
 
