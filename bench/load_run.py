@@ -108,7 +108,9 @@ def main() -> int:
     parser.add_argument("--database", default="sp_api_load")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=5)
+    # People arrive over about a minute, not all in the same second (each sign-in costs a
+    # deliberately slow password hash).
+    parser.add_argument("--spawn-rate", type=float, default=1)
     parser.add_argument("--run-time", default="5m")
     parser.add_argument("--participants", type=int, default=120)
     parser.add_argument("--gunicorn-workers", type=int, default=3)
@@ -179,6 +181,10 @@ def main() -> int:
             "60",
             "--access-logfile",
             "-",
+            # No keep-alive, as behind a reverse proxy: with gthread's default the server closes
+            # idle kept-alive connections just as a client reuses them (connection resets).
+            "--keep-alive",
+            "0",
         ],
         served,
         out / "gunicorn.log",
