@@ -305,6 +305,7 @@ def test_change_types_are_configured_in_the_admin_and_crs_are_read_only_there(cl
     admin_user = UserFactory(email="admin@example.org", role="pmo", is_staff=True,
                              is_superuser=True, organisation=world.programme)
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    change_type("Fast Track")
     page = client.get(reverse("admin:change_requests_changetype_changelist"))
     assert page.status_code == 200 and b"Fast Track" in page.content
     cr = ChangeRequestFactory()
