@@ -110,10 +110,12 @@ class GovernedQuerySet(models.QuerySet):
 def changes_between(older, newer) -> list[dict]:
     """Field-level differences between two historical rows: [{field, old, new}]."""
     if older is None:
+        # Only fields the history keeps: models may exclude some (cached or secret columns).
+        tracked = {f.attname for f in type(newer)._meta.concrete_fields}
         return [
             {"field": f.verbose_name, "old": None, "new": getattr(newer, f.attname)}
             for f in newer.instance_type._meta.concrete_fields
-            if f.name not in ("id",)
+            if f.name != "id" and f.attname in tracked
         ]
     delta = newer.diff_against(older)
     labels = {f.name: f.verbose_name for f in newer.instance_type._meta.fields}

@@ -87,3 +87,13 @@ def test_service_refuses_invalid_data_and_changes_nothing():
     organisation.refresh_from_db()
     assert organisation.name == "Keep"
     assert organisation.history.count() == before
+
+
+def test_first_record_of_a_model_with_excluded_fields_lists_only_tracked_fields():
+    from portal.history import changes_between
+
+    user = UserFactory(full_name="Tracked Person")
+    record = user.history.earliest()
+    fields = {change["field"] for change in changes_between(None, record)}
+    assert "full name" in fields
+    assert "password" not in fields
