@@ -120,12 +120,18 @@ def start_server(port: int, database: str, workers: int, threads: int, log) -> s
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "portal.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers),
-            "--threads", str(threads),
-            "--worker-class", "gthread",
-            "--timeout", "60",
-            "--log-level", "warning",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
         ],
         cwd=ROOT,
         env=env,
@@ -188,11 +194,17 @@ def sign_in(base, email, recorder: Recorder):
     if page is None:
         return None
     token = _TOKEN.search(page.text).group(1)
-    done = recorder.timed("sign in", lambda: session.post(
-        login_url,
-        {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": login_url}, timeout=60, allow_redirects=False,
-    ), expected=(302,))
+    done = recorder.timed(
+        "sign in",
+        lambda: session.post(
+            login_url,
+            {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": login_url},
+            timeout=60,
+            allow_redirects=False,
+        ),
+        expected=(302,),
+    )
     return session if done is not None else None
 
 
@@ -220,9 +232,17 @@ def respond(base, cr_pk, session, email, index, recorder: Recorder, stop_at: flo
         token = _TOKEN.search(form.text).group(1)
         version = _VERSION.search(form.text).group(1)
         data = {**fields, "csrfmiddlewaretoken": token, "version": version, "action": action}
-        saved = recorder.timed(step, lambda data=data: session.post(
-            url, data, headers={"Referer": url}, timeout=60, allow_redirects=False,
-        ), expected=(302,))
+        saved = recorder.timed(
+            step,
+            lambda data=data: session.post(
+                url,
+                data,
+                headers={"Referer": url},
+                timeout=60,
+                allow_redirects=False,
+            ),
+            expected=(302,),
+        )
         if saved is None:
             return
 
@@ -308,8 +328,7 @@ def main():
     load_steps = ("open form", "save draft", "submit")
     all_times = [t for step in load_steps for t in recorder.timings.get(step, [])]
     print(
-        f"\nSign-in phase: {len(users)} people, {args.signin_clients} at a time, "
-        f"{signin_wall:.1f}s"
+        f"\nSign-in phase: {len(users)} people, {args.signin_clients} at a time, {signin_wall:.1f}s"
     )
     print(
         f"Load phase: {len(users)} organisations, {args.clients} concurrent clients, gunicorn "
@@ -330,11 +349,15 @@ def main():
         f"{statistics.median(all_times) * 1000:.0f} | "
         f"{percentile(all_times, 0.95) * 1000:.0f} | {max(all_times) * 1000:.0f} |"
     )
-    print(f"\nErrors: {len(recorder.errors)}" + (f" ({recorder.errors[:5]})" if recorder.errors
-                                                   else ""))
+    print(
+        f"\nErrors: {len(recorder.errors)}"
+        + (f" ({recorder.errors[:5]})" if recorder.errors else "")
+    )
     submitted = len(users) - len(problems)
-    print(f"Responses verified in the database: {submitted}/{len(users)}"
-          + (f"; problems: {problems[:5]}" if problems else ""))
+    print(
+        f"Responses verified in the database: {submitted}/{len(users)}"
+        + (f"; problems: {problems[:5]}" if problems else "")
+    )
     sys.exit(1 if recorder.errors or problems else 0)
 
 

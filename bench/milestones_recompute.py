@@ -75,20 +75,28 @@ def build(n: int, rebuild: bool) -> None:
             batch.append(
                 Milestone(
                     reference=f"{tier}-{workstream(i)}-{i % 100_000:05d}",
-                    tier=tier, workstream=workstream(i), forum=forums[i % 4],
-                    title=f"{TITLE_PREFIX}{i}", baseline_date=baseline, forecast_date=forecast,
-                    completed_on=completed, at_risk=(i % 13 == 0), responsible="Bench",
+                    tier=tier,
+                    workstream=workstream(i),
+                    forum=forums[i % 4],
+                    title=f"{TITLE_PREFIX}{i}",
+                    baseline_date=baseline,
+                    forecast_date=forecast,
+                    completed_on=completed,
+                    at_risk=(i % 13 == 0),
+                    responsible="Bench",
                 )
             )
         # The plain base manager: benchmark data needs no governed history.
         Milestone._base_manager.bulk_create(batch, batch_size=5000)
         ids = list(
             Milestone._base_manager.filter(title__startswith=TITLE_PREFIX)
-            .order_by("id").values_list("id", flat=True)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
         edges = [
             through(from_milestone_id=ids[i], to_milestone_id=ids[i - 1])
-            for i in range(len(ids)) if i % 10
+            for i in range(len(ids))
+            if i % 10
         ]
         through.objects.bulk_create(edges, batch_size=10000)
     with connection.cursor() as cursor:
@@ -136,13 +144,25 @@ def main() -> None:
     milestones_recompute(on=first)
     Milestone._base_manager.update(rag="", rag_reason="", rag_evaluated_on=None)
 
-    timed("full recompute, every row changes (rows written)",
-          lambda: milestones_recompute(on=first), args.repeat, rollback=True)
+    timed(
+        "full recompute, every row changes (rows written)",
+        lambda: milestones_recompute(on=first),
+        args.repeat,
+        rollback=True,
+    )
     milestones_recompute(on=first)
-    timed("full recompute on a later date (rows written)",
-          lambda: milestones_recompute(on=later), args.repeat, rollback=True)
-    timed("full recompute, nothing to change (rows written)",
-          lambda: milestones_recompute(on=first), args.repeat, rollback=True)
+    timed(
+        "full recompute on a later date (rows written)",
+        lambda: milestones_recompute(on=later),
+        args.repeat,
+        rollback=True,
+    )
+    timed(
+        "full recompute, nothing to change (rows written)",
+        lambda: milestones_recompute(on=first),
+        args.repeat,
+        rollback=True,
+    )
     # A chain head (every tenth milestone starts a chain of ten) flagged at risk: it and its
     # nine successors are re-evaluated, the rest of the register is not read.
     head = Milestone._base_manager.order_by("id").values_list("id", flat=True)[10]
@@ -152,8 +172,9 @@ def main() -> None:
         Milestone._base_manager.filter(pk=head).update(at_risk=flag)
         return milestones_recompute(on=first, milestone_ids=[head])
 
-    timed("partial recompute: one milestone and its downstream", partial, args.repeat,
-          rollback=True)
+    timed(
+        "partial recompute: one milestone and its downstream", partial, args.repeat, rollback=True
+    )
 
     def plain_update():
         with connection.cursor() as cursor:
@@ -164,8 +185,12 @@ def main() -> None:
             )
             return cursor.rowcount
 
-    timed("one plain SQL UPDATE of the same columns, all rows", plain_update, args.repeat,
-          rollback=True)
+    timed(
+        "one plain SQL UPDATE of the same columns, all rows",
+        plain_update,
+        args.repeat,
+        rollback=True,
+    )
 
 
 if __name__ == "__main__":

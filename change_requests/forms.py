@@ -56,7 +56,8 @@ class ChangeRequestForm(VersionedForm):
             active=True
         )
         self.fields["affected_milestones"] = forms.ModelMultipleChoiceField(
-            Milestone.objects.order_by("reference"), required=False,
+            Milestone.objects.order_by("reference"),
+            required=False,
             help_text="Milestones the change would move; a tier 1 milestone means the "
             "sponsor decides",
         )
@@ -149,29 +150,33 @@ class ResponseForm(VersionedForm):
         empty_value=None,
         label="Is your organisation impacted?",
     )
-    cost_impact = forms.ChoiceField(
-        choices=[("", "—")] + list(ImpactLevel.choices), required=False
+    cost_impact = forms.ChoiceField(choices=[("", "—")] + list(ImpactLevel.choices), required=False)
+    cost_impact_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Cost impact: details"
     )
-    cost_impact_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                       label="Cost impact: details")
-    cost_estimate = forms.DecimalField(required=False, min_value=0, max_digits=14,
-                                       decimal_places=2, label="Cost estimate (£)")
+    cost_estimate = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label="Cost estimate (£)"
+    )
     schedule_impact = forms.ChoiceField(
         choices=[("", "—")] + list(ImpactLevel.choices), required=False
     )
-    schedule_impact_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                           required=False, label="Schedule impact: details")
-    delay_days = forms.IntegerField(required=False, min_value=0, max_value=3650,
-                                    label="Delay (days)")
+    schedule_impact_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Schedule impact: details"
+    )
+    delay_days = forms.IntegerField(
+        required=False, min_value=0, max_value=3650, label="Delay (days)"
+    )
     resource_impact = forms.ChoiceField(
         choices=[("", "—")] + list(ImpactLevel.choices), required=False
     )
-    resource_impact_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                           required=False, label="Resource impact: details")
+    resource_impact_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Resource impact: details"
+    )
     benefits = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     concerns = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="Required for No and Abstain",
     )
     publishable = forms.BooleanField(
@@ -196,15 +201,19 @@ class ResponseForm(VersionedForm):
     def initial_from(cls, response: Response | None) -> dict:
         if response is None:
             return {"version": 0}
-        initial = {name: getattr(response, name) for name in cls.base_fields
-                   if hasattr(response, name) and name not in ("attachments",)}
+        initial = {
+            name: getattr(response, name)
+            for name in cls.base_fields
+            if hasattr(response, name) and name not in ("attachments",)
+        }
         initial["impacted"] = {True: "yes", False: "no"}.get(response.impacted, "")
         return initial
 
 
 class ReclassifyForm(forms.Form):
     counted_as = forms.ChoiceField(
-        choices=[("", "As answered")] + list(Recommendation.choices), required=False,
+        choices=[("", "As answered")] + list(Recommendation.choices),
+        required=False,
         label="Count as",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
@@ -247,6 +256,4 @@ class RebaselineForm(VersionedForm):
 
     def __init__(self, *args, change_request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = change_request.affected_milestones.order_by(
-            "reference"
-        )
+        self.fields["milestone"].queryset = change_request.affected_milestones.order_by("reference")

@@ -67,20 +67,27 @@ TRANSITIONS: dict[str, Transition] = {
             "change_request.manage",
         ),
         Transition(
-            "approve", "Approve", (Stage.AWAITING_DECISION,), Stage.APPROVED,
+            "approve",
+            "Approve",
+            (Stage.AWAITING_DECISION,),
+            Stage.APPROVED,
             "change_request.decide",
         ),
         Transition(
-            "reject", "Reject", (Stage.AWAITING_DECISION,), Stage.REJECTED,
+            "reject",
+            "Reject",
+            (Stage.AWAITING_DECISION,),
+            Stage.REJECTED,
             "change_request.decide",
         ),
         Transition(
-            "defer", "Defer", (Stage.AWAITING_DECISION,), Stage.DEFERRED,
+            "defer",
+            "Defer",
+            (Stage.AWAITING_DECISION,),
+            Stage.DEFERRED,
             "change_request.decide",
         ),
-        Transition(
-            "withdraw", "Withdraw", WITHDRAWABLE, Stage.WITHDRAWN, "change_request.manage"
-        ),
+        Transition("withdraw", "Withdraw", WITHDRAWABLE, Stage.WITHDRAWN, "change_request.manage"),
         Transition(
             "implement",
             "Mark implemented",

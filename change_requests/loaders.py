@@ -32,8 +32,17 @@ from portal.models import Constituency, Organisation
 from portal.programme_loading import LoadContext, register_loader
 
 CR_COLUMNS = [
-    "ref", "title", "raiser_name", "raiser_org", "change_type", "latest_action",
-    "approval_status", "stage", "implementation", "owner_name", "owner_org",
+    "ref",
+    "title",
+    "raiser_name",
+    "raiser_org",
+    "change_type",
+    "latest_action",
+    "approval_status",
+    "stage",
+    "implementation",
+    "owner_name",
+    "owner_org",
 ]
 # The views pages print some constituencies in short form (seed README, ia_views_cr054.csv).
 VIEW_CONSTITUENCY_ALIASES = {"DNO": "DNOs", "iDNO": "iDNOs", "Agents": "Ind. Agents"}
@@ -131,9 +140,10 @@ def load_change_requests(context: LoadContext) -> None:
                 **({} if existing else {"stage_changed_at": now}),
             },
         )
-        if created or not change_request.stage_changes.filter(
-            to_stage=change_request.stage
-        ).exists():
+        if (
+            created
+            or not change_request.stage_changes.filter(to_stage=change_request.stage).exists()
+        ):
             StageChange.objects.create(
                 change_request=change_request,
                 from_stage="" if created else (existing.stage if existing else ""),

@@ -68,12 +68,18 @@ class ChangeRequest(Versioned):
     benefits = models.TextField(blank=True)
     # People and organisations as printed; the links are set where the portal knows them.
     raiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="raised_change_requests",
     )
     raiser_name = models.CharField(max_length=200, blank=True)
     raiser_organisation = models.ForeignKey(
-        "portal.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="raised_change_requests",
     )
     raiser_organisation_name = models.CharField(max_length=200, blank=True)
@@ -89,14 +95,20 @@ class ChangeRequest(Versioned):
     raised_on = models.DateField(null=True, blank=True)
     implementation_date = models.DateField(null=True, blank=True)
     implementation_milestone = models.ForeignKey(
-        "milestones.Milestone", null=True, blank=True, on_delete=models.PROTECT,
+        "milestones.Milestone",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     implementation_text = models.CharField(
         max_length=200, blank=True, help_text="As printed, e.g. 'M6 (Aug-24).'"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_change_requests",
     )
     owner_name = models.CharField(max_length=200, blank=True)
@@ -121,9 +133,7 @@ class ChangeRequest(Versioned):
     )
 
     objects = GovernedQuerySet.as_manager()
-    history = governed_history(
-        m2m_fields=[decisions, affected_milestones, affected_raid_items]
-    )
+    history = governed_history(m2m_fields=[decisions, affected_milestones, affected_raid_items])
 
     class Meta:
         ordering = ["-number"]
@@ -149,8 +159,10 @@ class ChangeRequest(Versioned):
     @property
     def raiser_label(self) -> str:
         name = self.raiser.full_name if self.raiser_id else self.raiser_name
-        org = self.raiser_organisation.name if self.raiser_organisation_id else (
-            self.raiser_organisation_name
+        org = (
+            self.raiser_organisation.name
+            if self.raiser_organisation_id
+            else (self.raiser_organisation_name)
         )
         return ", ".join(p for p in (name, org) if p)
 
@@ -222,7 +234,11 @@ class DeadlineExtension(models.Model):
         ChangeRequest, on_delete=models.CASCADE, related_name="deadline_extensions"
     )
     organisation = models.ForeignKey(
-        "portal.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Empty when the deadline moved for every invited party",
     )
     old_deadline = models.DateField(null=True)

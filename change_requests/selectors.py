@@ -248,9 +248,7 @@ def ia_progress(cr: ChangeRequest | None = None) -> list[dict]:
 def ia_views(cr: ChangeRequest) -> list[dict]:
     """The PMO's range of views, grouped by constituency in table order."""
     groups: list[dict] = []
-    for view in ConstituencyView.objects.filter(change_request=cr).select_related(
-        "constituency"
-    ):
+    for view in ConstituencyView.objects.filter(change_request=cr).select_related("constituency"):
         if not groups or groups[-1]["constituency"] != view.constituency:
             groups.append({"constituency": view.constituency, "views": []})
         groups[-1]["views"].append(view)

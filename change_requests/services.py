@@ -202,9 +202,7 @@ def _move(
     if actor is not None:
         ensure(actor, transition.action, change_request)
     claim_version(change_request, expected_version=expected_version)
-    previous = ChangeRequest._base_manager.values_list("stage", flat=True).get(
-        pk=change_request.pk
-    )
+    previous = ChangeRequest._base_manager.values_list("stage", flat=True).get(pk=change_request.pk)
     try:
         target = check_transition(
             name,
@@ -238,7 +236,10 @@ def change_request_raise(
     if not change_request.raised_on:
         change_request.raised_on = timezone.localdate()
     return _move(
-        actor=actor, change_request=change_request, name="raise", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="raise",
+        note=note,
         expected_version=expected_version,
     )
 
@@ -249,7 +250,10 @@ def change_request_validate(
 ) -> ChangeRequest:
     """The Change Board validated the CR for impact assessment (recorded by the PMO)."""
     return _move(
-        actor=actor, change_request=change_request, name="validate", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="validate",
+        note=note,
         expected_version=expected_version,
     )
 
@@ -299,7 +303,10 @@ def change_request_issue_ia(
     change_request.ia_opened_on = opened_on
     change_request.ia_deadline = deadline
     _move(
-        actor=actor, change_request=change_request, name="issue_ia", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="issue_ia",
+        note=note,
         expected_version=expected_version,
     )
     now = timezone.now()
@@ -381,7 +388,10 @@ def change_request_close_ia(
     *, actor, change_request, note: str = "", expected_version: int | None = None
 ) -> ChangeRequest:
     return _move(
-        actor=actor, change_request=change_request, name="close_ia", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="close_ia",
+        note=note,
         expected_version=expected_version,
     )
 
@@ -399,7 +409,10 @@ def change_request_submit_for_decision(
         _refuse(f"'{board_recommendation}' is not a Change Board recommendation.")
     change_request.board_recommendation = board_recommendation
     return _move(
-        actor=actor, change_request=change_request, name="submit_for_decision", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="submit_for_decision",
+        note=note,
         expected_version=expected_version,
     )
 
@@ -436,7 +449,10 @@ def change_request_decide(
     if decided_on is None:
         _refuse("Enter the date of the decision.", "decided_on")
     _move(
-        actor=actor, change_request=change_request, name=outcome, note=rationale,
+        actor=actor,
+        change_request=change_request,
+        name=outcome,
+        note=rationale,
         expected_version=expected_version,
     )
     sequence = change_request.decisions.count() + 1
@@ -467,7 +483,10 @@ def change_request_withdraw(
     if not reason:
         _refuse("Say why the change request is withdrawn.", "note")
     return _move(
-        actor=actor, change_request=change_request, name="withdraw", note=reason,
+        actor=actor,
+        change_request=change_request,
+        name="withdraw",
+        note=reason,
         expected_version=expected_version,
     )
 
@@ -477,7 +496,10 @@ def change_request_implement(
     *, actor, change_request, note: str = "", expected_version: int | None = None
 ) -> ChangeRequest:
     return _move(
-        actor=actor, change_request=change_request, name="implement", note=note,
+        actor=actor,
+        change_request=change_request,
+        name="implement",
+        note=note,
         expected_version=expected_version,
     )
 
@@ -502,9 +524,7 @@ def change_request_rebaseline(
             f"'{change_request.get_stage_display()}'."
         )
     if not change_request.affected_milestones.filter(pk=milestone.pk).exists():
-        _refuse(
-            f"{milestone.reference} is not linked to {change_request.reference}.", "milestone"
-        )
+        _refuse(f"{milestone.reference} is not linked to {change_request.reference}.", "milestone")
     reason = (reason or "").strip()
     if not reason:
         _refuse("Say why the baseline moves.", "reason")
@@ -680,9 +700,7 @@ def response_save(
 
 
 @transaction.atomic
-def response_reclassify(
-    *, actor, response: Response, counted_as: str, reason: str
-) -> Response:
+def response_reclassify(*, actor, response: Response, counted_as: str, reason: str) -> Response:
     """PMO counts a response differently (e.g. 'not impacted' as Abstain), with a reason."""
     ensure(actor, "change_request.manage", response.change_request)
     reason = (reason or "").strip()

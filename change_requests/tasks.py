@@ -60,11 +60,13 @@ def send_ia_invitations(change_request_id: int) -> int:
             change_request = invitation.change_request
             _send(
                 "invitation",
-                f"{change_request.reference}: impact assessment due "
-                f"{invitation.deadline:%d %b %Y}",
+                f"{change_request.reference}: impact assessment due {invitation.deadline:%d %b %Y}",
                 _recipients(invitation.organisation_id),
-                {"invitation": invitation, "cr": change_request,
-                 "url": _respond_url(change_request)},
+                {
+                    "invitation": invitation,
+                    "cr": change_request,
+                    "url": _respond_url(change_request),
+                },
             )
             Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
             sent += 1
@@ -84,8 +86,11 @@ def send_ia_receipt(response_id: int) -> bool:
         "receipt",
         f"{response.change_request.reference}: your impact assessment was received",
         _recipients(response.organisation_id),
-        {"response": response, "cr": response.change_request,
-         "url": _respond_url(response.change_request)},
+        {
+            "response": response,
+            "cr": response.change_request,
+            "url": _respond_url(response.change_request),
+        },
     )
 
 
@@ -123,8 +128,12 @@ def send_ia_reminders(today_iso: str | None = None) -> list[int]:
             f"Reminder: {change_request.reference} impact assessment due "
             f"{invitation.deadline:%d %b %Y}",
             _recipients(invitation.organisation_id),
-            {"invitation": invitation, "cr": change_request, "days_left": days_left,
-             "url": _respond_url(change_request)},
+            {
+                "invitation": invitation,
+                "cr": change_request,
+                "days_left": days_left,
+                "url": _respond_url(change_request),
+            },
         )
         Invitation.objects.filter(pk=invitation.pk).update(
             reminded_for_deadline=invitation.deadline

@@ -79,8 +79,16 @@ def cr_list(request):
 
 
 EXPORT_HEADERS = [
-    "Ref", "Title", "Raiser", "Change Type", "Latest Action", "Approval Status",
-    "Current Stage", "Implementation date/milestone", "Change Owner", "Raised on",
+    "Ref",
+    "Title",
+    "Raiser",
+    "Change Type",
+    "Latest Action",
+    "Approval Status",
+    "Current Stage",
+    "Implementation date/milestone",
+    "Change Owner",
+    "Raised on",
 ]
 
 
@@ -89,9 +97,18 @@ def cr_export(request):
     """The filtered register as CSV or XLSX (the same rows the page shows)."""
     _, rows = _filtered_rows(request)
     table = [
-        [r.reference, r.title, r.raiser, r.change_type, r.latest_action, r.approval_status,
-         r.current_stage, r.implementation, r.owner, r.raised_on.isoformat() if r.raised_on
-         else ""]
+        [
+            r.reference,
+            r.title,
+            r.raiser,
+            r.change_type,
+            r.latest_action,
+            r.approval_status,
+            r.current_stage,
+            r.implementation,
+            r.owner,
+            r.raised_on.isoformat() if r.raised_on else "",
+        ]
         for r in rows
     ]
     if request.GET.get("format") == "xlsx":
@@ -139,8 +156,12 @@ def cr_edit(request, pk, obj):
             raid_items = data.pop("affected_raid_items", None)
             try:
                 services.change_request_update(
-                    actor=request.user, change_request=cr, expected_version=version,
-                    milestones=milestones, raid_items=raid_items, **data,
+                    actor=request.user,
+                    change_request=cr,
+                    expected_version=version,
+                    milestones=milestones,
+                    raid_items=raid_items,
+                    **data,
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -252,29 +273,40 @@ def cr_transition(request, pk, name, obj):
         try:
             if isinstance(form, forms.DecideForm):
                 services.change_request_decide(
-                    actor=request.user, change_request=cr, outcome=data["outcome"],
-                    rationale=data["rationale"], decided_on=data["decided_on"],
-                    meeting=data["meeting"], expected_version=version,
+                    actor=request.user,
+                    change_request=cr,
+                    outcome=data["outcome"],
+                    rationale=data["rationale"],
+                    decided_on=data["decided_on"],
+                    meeting=data["meeting"],
+                    expected_version=version,
                 )
             elif name == "issue_ia":
                 services.change_request_issue_ia(
-                    actor=request.user, change_request=cr,
+                    actor=request.user,
+                    change_request=cr,
                     organisations=services.ia_invitees(
                         all_parties=data["all_parties"],
                         constituencies=data["constituencies"],
                         market_roles=data["market_roles"],
                     ),
-                    deadline=data["deadline"], note=data["note"], expected_version=version,
+                    deadline=data["deadline"],
+                    note=data["note"],
+                    expected_version=version,
                 )
             elif name == "submit_for_decision":
                 services.change_request_submit_for_decision(
-                    actor=request.user, change_request=cr,
-                    board_recommendation=data["board_recommendation"], note=data["note"],
+                    actor=request.user,
+                    change_request=cr,
+                    board_recommendation=data["board_recommendation"],
+                    note=data["note"],
                     expected_version=version,
                 )
             elif name == "withdraw":
                 services.change_request_withdraw(
-                    actor=request.user, change_request=cr, reason=data["note"],
+                    actor=request.user,
+                    change_request=cr,
+                    reason=data["note"],
                     expected_version=version,
                 )
             else:
@@ -285,7 +317,9 @@ def cr_transition(request, pk, name, obj):
                     "implement": services.change_request_implement,
                 }[name]
                 service(
-                    actor=request.user, change_request=cr, note=data.get("note", ""),
+                    actor=request.user,
+                    change_request=cr,
+                    note=data.get("note", ""),
                     expected_version=version,
                 )
         except ValidationError as error:
@@ -309,7 +343,8 @@ def cr_extend_deadline(request, pk, obj):
     if form.is_valid():
         try:
             services.change_request_extend_deadline(
-                actor=request.user, change_request=obj,
+                actor=request.user,
+                change_request=obj,
                 new_deadline=form.cleaned_data["new_deadline"],
                 reason=form.cleaned_data["reason"],
                 organisation=form.cleaned_data["organisation"],
@@ -333,7 +368,8 @@ def cr_summary_edit(request, pk, obj):
     if form.is_valid():
         try:
             services.summary_update(
-                actor=request.user, change_request=obj,
+                actor=request.user,
+                change_request=obj,
                 headline=form.cleaned_data["headline"],
                 recommendation=form.cleaned_data["recommendation"],
                 rationale=form.cleaned_data["rationale"],
@@ -394,7 +430,9 @@ def cr_document_upload(request, pk, obj):
 def _serve(stored):
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.name,
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.name,
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -431,16 +469,20 @@ def cr_rebaseline(request, pk, obj):
         data = form.cleaned_data
         try:
             services.change_request_rebaseline(
-                actor=request.user, change_request=cr, milestone=data["milestone"],
-                baseline_date=data["baseline_date"], reason=data["reason"],
+                actor=request.user,
+                change_request=cr,
+                milestone=data["milestone"],
+                baseline_date=data["baseline_date"],
+                reason=data["reason"],
                 expected_version=data.get("version"),
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(
-                request, f"{data['milestone'].reference} re-baselined to "
-                f"{data['baseline_date']:%d %b %Y} by {cr.reference}."
+                request,
+                f"{data['milestone'].reference} re-baselined to "
+                f"{data['baseline_date']:%d %b %Y} by {cr.reference}.",
             )
             return redirect("cr-detail", pk=cr.pk)
     return render(request, "change_requests/rebaseline.html", {"cr": cr, "form": form})
@@ -485,8 +527,12 @@ def cr_respond(request, pk, obj):
             submit = request.POST.get("action") == "submit"
             try:
                 saved = services.response_save(
-                    actor=user, change_request=cr, values=data, submit=submit,
-                    expected_version=version, attachments=attachments,
+                    actor=user,
+                    change_request=cr,
+                    values=data,
+                    submit=submit,
+                    expected_version=version,
+                    attachments=attachments,
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -495,12 +541,14 @@ def cr_respond(request, pk, obj):
                     messages.success(
                         request,
                         f"Submitted. A receipt is on its way; you can change the response "
-                        f"until {invitation.deadline:%d %b %Y}." if invitation.deadline
+                        f"until {invitation.deadline:%d %b %Y}."
+                        if invitation.deadline
                         else "Submitted. A receipt is on its way.",
                     )
                 else:
-                    messages.success(request, "Draft saved. Nobody outside your organisation "
-                                              "can see it.")
+                    messages.success(
+                        request, "Draft saved. Nobody outside your organisation can see it."
+                    )
                 return redirect("cr-respond", pk=saved.change_request_id)
     else:
         form = forms.ResponseForm(initial=forms.ResponseForm.initial_from(response))
@@ -529,9 +577,7 @@ def cr_response_detail(request, pk):
             "cr": response.change_request,
             "can_reclassify": can(request.user, "change_request.manage", response.change_request)
             and response.status == "submitted",
-            "reclassify_form": forms.ReclassifyForm(
-                initial={"counted_as": response.counted_as}
-            ),
+            "reclassify_form": forms.ReclassifyForm(initial={"counted_as": response.counted_as}),
             "history": history_of(response, limit=30),
         },
     )
@@ -563,8 +609,10 @@ def cr_response_reclassify(request, pk):
     if form.is_valid():
         try:
             services.response_reclassify(
-                actor=request.user, response=response,
-                counted_as=form.cleaned_data["counted_as"], reason=form.cleaned_data["reason"],
+                actor=request.user,
+                response=response,
+                counted_as=form.cleaned_data["counted_as"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             for message in error.messages:

@@ -35,9 +35,13 @@ class RegisterFilterForm(forms.Form):
     sort = forms.ChoiceField(
         required=False,
         choices=[
-            ("baseline", "Baseline date"), ("-baseline", "Baseline date, latest first"),
-            ("forecast", "Forecast date"), ("-forecast", "Forecast date, latest first"),
-            ("reference", "Reference"), ("forum", "Forum"), ("rag", "RAG"),
+            ("baseline", "Baseline date"),
+            ("-baseline", "Baseline date, latest first"),
+            ("forecast", "Forecast date"),
+            ("-forecast", "Forecast date, latest first"),
+            ("reference", "Reference"),
+            ("forum", "Forum"),
+            ("rag", "RAG"),
         ],
     )
 
@@ -86,13 +90,16 @@ class _ForumChoice(forms.ModelChoiceField):
 
 class MilestoneCreateForm(forms.Form):
     reference = forms.RegexField(
-        regex=REFERENCE_PATTERN, max_length=20,
+        regex=REFERENCE_PATTERN,
+        max_length=20,
         error_messages={"invalid": "Use tier, workstream code and number, like T3-DB-0153."},
         help_text="Tier T1–T3, workstream code, number: T3-DB-0153",
     )
     forum = _ForumChoice(queryset=Forum.objects.order_by("level", "code"))
     forum_stream = forms.CharField(
-        required=False, max_length=100, label="Sub-group",
+        required=False,
+        max_length=100,
+        label="Sub-group",
         help_text="As printed in brackets after the forum, e.g. Transition",
     )
     title = forms.CharField(max_length=300)
@@ -105,7 +112,8 @@ class MilestoneCreateForm(forms.Form):
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     predecessors = forms.CharField(
-        required=False, label="Depends on",
+        required=False,
+        label="Depends on",
         help_text="References of the milestones it depends on, separated by commas or spaces.",
     )
 
@@ -130,22 +138,26 @@ class MilestoneEditForm(forms.Form):
     )
     forecast_date = forms.DateField(widget=DATE)
     forecast_reason = forms.CharField(
-        required=False, label="Why the forecast changes",
+        required=False,
+        label="Why the forecast changes",
         help_text="Required when the forecast date changes.",
     )
     completed_on = forms.DateField(required=False, widget=DATE)
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     predecessors = forms.CharField(
-        required=False, label="Depends on",
+        required=False,
+        label="Depends on",
         help_text="References of the milestones it depends on, separated by commas or spaces.",
     )
     rag_override = forms.ChoiceField(
-        required=False, choices=[("", "No override (computed)"), *Rag.choices],
+        required=False,
+        choices=[("", "No override (computed)"), *Rag.choices],
         label="RAG override",
     )
     override_reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required with an override; shown beside the computed RAG.",
     )
     reason = forms.CharField(required=False, label="Reason for the change (history)")
@@ -163,9 +175,11 @@ class MilestoneEditForm(forms.Form):
     def clean(self):
         data = super().clean()
         forecast = data.get("forecast_date")
-        if forecast and forecast != self.milestone.forecast_date and not (
-            data.get("forecast_reason") or ""
-        ).strip():
+        if (
+            forecast
+            and forecast != self.milestone.forecast_date
+            and not (data.get("forecast_reason") or "").strip()
+        ):
             self.add_error("forecast_reason", "Say why the forecast date changes.")
         if data.get("rag_override") and not (data.get("override_reason") or "").strip():
             self.add_error("override_reason", "An override needs a reason.")

@@ -13,9 +13,7 @@ def _milestone_panel(request):
     from django.db.models.functions import Coalesce, NullIf
 
     counts = dict(
-        Milestone.objects.annotate(
-            shown=Coalesce(NullIf(F("rag_override"), Value("")), F("rag"))
-        )
+        Milestone.objects.annotate(shown=Coalesce(NullIf(F("rag_override"), Value("")), F("rag")))
         .values_list("shown")
         .annotate(n=Count("id"))
         .order_by()

@@ -48,11 +48,14 @@ class Milestone(Versioned):
     tier = models.CharField(max_length=2, choices=Tier.choices)
     workstream = models.CharField(max_length=4, help_text="Workstream code, e.g. DB, TE, QU")
     forum = models.ForeignKey(
-        "portal.Forum", on_delete=models.PROTECT, related_name="milestones",
+        "portal.Forum",
+        on_delete=models.PROTECT,
+        related_name="milestones",
         help_text="The governance group that owns the milestone",
     )
     forum_stream = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         help_text="Sub-group as printed in brackets after the forum, e.g. 'Transition'",
     )
     title = models.CharField(max_length=300)
@@ -61,7 +64,10 @@ class Milestone(Versioned):
     completed_on = models.DateField(null=True, blank=True)
     responsible = models.CharField(max_length=200, blank=True)
     responsible_organisation = models.ForeignKey(
-        "portal.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="milestones",
     )
     at_risk = models.BooleanField(default=False, help_text="PMO judges the milestone at risk")

@@ -42,6 +42,7 @@ def fmt(day: date | None) -> str:
 
 # --- working days -------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _bank_holidays(first_year: int = 1990, last_year: int = 2100) -> tuple[date, ...]:
     return tuple(sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))))
@@ -86,6 +87,7 @@ def add_working_days(start: date, days: int) -> date:
 
 
 # --- rules --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RagResult:
@@ -243,8 +245,13 @@ def evaluate_all(
                     )
                 )
             facts = MilestoneFacts(
-                node.reference, node.tier, node.baseline_date, node.forecast_date,
-                node.completed_on, node.at_risk, tuple(preds),
+                node.reference,
+                node.tier,
+                node.baseline_date,
+                node.forecast_date,
+                node.completed_on,
+                node.at_risk,
+                tuple(preds),
             )
             results[key] = displayed(
                 evaluate(facts, on, tol), node.rag_override, node.override_reason

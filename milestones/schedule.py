@@ -13,7 +13,8 @@ BEAT_SCHEDULE = {
     "milestones-weekly-snapshot": {
         "task": "milestones.weekly_snapshot",
         "schedule": crontab(
-            hour=6, minute=0,
+            hour=6,
+            minute=0,
             day_of_week=getattr(settings, "MILESTONE_SNAPSHOT_WEEKDAY", "wed"),
         ),
     },

@@ -32,12 +32,20 @@ from portal.reporting import reporting_date as programme_reporting_date
 THROUGH = Milestone.predecessors.through
 _THROUGH_TABLE = THROUGH._meta.db_table
 _NODE_FIELDS = (
-    "id", "reference", "tier", "baseline_date", "forecast_date", "completed_on", "at_risk",
-    "rag_override", "override_reason",
+    "id",
+    "reference",
+    "tier",
+    "baseline_date",
+    "forecast_date",
+    "completed_on",
+    "at_risk",
+    "rag_override",
+    "override_reason",
 )
 
 
 # --- graph --------------------------------------------------------------------------------
+
 
 def _closure_sql(base_sql: str, *, upstream: bool) -> str:
     # from_milestone is the successor, to_milestone the predecessor (symmetrical=False M2M).
@@ -98,6 +106,7 @@ def evaluate_register(*, on: date, where: Q | None = None):
 
 
 # --- dashboard ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RagCell:
@@ -214,15 +223,24 @@ def dashboard(
     for m in rows:
         result.rows.append(
             DashboardRow(
-                id=m.pk, reference=m.reference, forum=m.forum_label, forum_code=m.forum.code,
-                tier=m.tier, workstream=m.workstream, title=m.title,
-                baseline_date=m.baseline_date, forecast_date=m.forecast_date,
-                completed_on=m.completed_on, responsible=m.responsible, at_risk=m.at_risk,
+                id=m.pk,
+                reference=m.reference,
+                forum=m.forum_label,
+                forum_code=m.forum.code,
+                tier=m.tier,
+                workstream=m.workstream,
+                title=m.title,
+                baseline_date=m.baseline_date,
+                forecast_date=m.forecast_date,
+                completed_on=m.completed_on,
+                responsible=m.responsible,
+                at_risk=m.at_risk,
                 previous=previous.get(m.pk),
                 current=RagCell.from_display(current[m.pk], on),
                 forecast=(
                     RagCell.from_display(forecast[m.pk], next_steering_date)
-                    if m.pk in forecast else None
+                    if m.pk in forecast
+                    else None
                 ),
                 commentary=m.commentary,
             )
@@ -231,6 +249,7 @@ def dashboard(
 
 
 # --- forecast history, snapshots ----------------------------------------------------------
+
 
 def reforecasts_between(
     start: datetime, end: datetime, *, forum: str | None = None
@@ -360,17 +379,20 @@ class RagChange:
 
 def rag_changes_between(older: Snapshot, newer: Snapshot) -> list[RagChange]:
     """Milestones whose displayed RAG differs between two snapshots (two queries)."""
-    before = dict(
-        SnapshotRow.objects.filter(snapshot=older).values_list("milestone_id", "rag")
-    )
+    before = dict(SnapshotRow.objects.filter(snapshot=older).values_list("milestone_id", "rag"))
     changes = []
     for row in SnapshotRow.objects.filter(snapshot=newer).select_related("milestone__forum"):
         old = before.get(row.milestone_id, "")
         if old != row.rag:
             changes.append(
                 RagChange(
-                    row.milestone_id, row.milestone.reference, row.milestone.title,
-                    row.milestone.forum_label, old, row.rag, row.reason,
+                    row.milestone_id,
+                    row.milestone.reference,
+                    row.milestone.title,
+                    row.milestone.forum_label,
+                    old,
+                    row.rag,
+                    row.reason,
                 )
             )
     return sorted(changes, key=lambda c: c.reference)
@@ -411,9 +433,7 @@ def register(
         milestones = milestones.filter(responsible__icontains=responsible)
     if rag:
         # The displayed RAG: the override where there is one.
-        milestones = milestones.filter(
-            Q(rag_override=rag) | (Q(rag_override="") & Q(rag=rag))
-        )
+        milestones = milestones.filter(Q(rag_override=rag) | (Q(rag_override="") & Q(rag=rag)))
     if search:
         milestones = milestones.filter(Q(reference__icontains=search) | Q(title__icontains=search))
     return milestones.select_related("forum", "responsible_organisation").order_by(

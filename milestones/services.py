@@ -27,8 +27,16 @@ from portal.models import Forum, Organisation, User
 # Fields the edit form and the inline edits may change (baseline and forecast have their own
 # explicit steps, each with a reason).
 EDITABLE_FIELDS = (
-    "title", "forum", "forum_stream", "responsible", "responsible_organisation",
-    "completed_on", "at_risk", "commentary", "rag_override", "override_reason",
+    "title",
+    "forum",
+    "forum_stream",
+    "responsible",
+    "responsible_organisation",
+    "completed_on",
+    "at_risk",
+    "commentary",
+    "rag_override",
+    "override_reason",
 )
 _RAG_INPUTS = {"completed_on", "at_risk", "rag_override", "override_reason"}
 
@@ -109,10 +117,17 @@ def milestone_create(
 ) -> Milestone:
     reference = reference.strip().upper()
     milestone = Milestone(
-        reference=reference, forum=forum, forum_stream=forum_stream, title=title,
-        baseline_date=baseline_date, forecast_date=forecast_date, responsible=responsible,
-        responsible_organisation=responsible_organisation, completed_on=completed_on,
-        at_risk=at_risk, commentary=commentary,
+        reference=reference,
+        forum=forum,
+        forum_stream=forum_stream,
+        title=title,
+        baseline_date=baseline_date,
+        forecast_date=forecast_date,
+        responsible=responsible,
+        responsible_organisation=responsible_organisation,
+        completed_on=completed_on,
+        at_risk=at_risk,
+        commentary=commentary,
     )
     if re.match(REFERENCE_PATTERN, reference):
         milestone.tier, milestone.workstream = split_reference(reference)
@@ -182,8 +197,11 @@ def milestone_save_edit(
     checked once against the version the editor started from. Nothing changed: no write."""
     if forecast_date is not None and forecast_date != milestone.forecast_date:
         milestone_reforecast(
-            actor=actor, milestone=milestone, forecast_date=forecast_date,
-            reason=forecast_reason, expected_version=expected_version,
+            actor=actor,
+            milestone=milestone,
+            forecast_date=forecast_date,
+            reason=forecast_reason,
+            expected_version=expected_version,
         )
         expected_version = None
     changed = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
@@ -196,8 +214,12 @@ def milestone_save_edit(
             predecessors = None
     if changed or predecessors is not None:
         milestone_update(
-            actor=actor, milestone=milestone, expected_version=expected_version,
-            reason=reason, predecessors=predecessors, **changed,
+            actor=actor,
+            milestone=milestone,
+            expected_version=expected_version,
+            reason=reason,
+            predecessors=predecessors,
+            **changed,
         )
     elif expected_version is not None:
         claim_version(milestone, expected_version=expected_version)
@@ -213,19 +235,28 @@ def milestone_inline_edit(
     the at-risk flag."""
     if field == "forecast":
         return milestone_reforecast(
-            actor=actor, milestone=milestone, forecast_date=values.get("forecast_date"),
-            reason=values.get("reason", ""), expected_version=expected_version,
+            actor=actor,
+            milestone=milestone,
+            forecast_date=values.get("forecast_date"),
+            reason=values.get("reason", ""),
+            expected_version=expected_version,
         )
     if field == "commentary":
         return milestone_update(
-            actor=actor, milestone=milestone, expected_version=expected_version,
-            reason="Commentary edited", commentary=values.get("commentary", ""),
+            actor=actor,
+            milestone=milestone,
+            expected_version=expected_version,
+            reason="Commentary edited",
+            commentary=values.get("commentary", ""),
         )
     if field == "at_risk":
         flag = bool(values.get("at_risk"))
         return milestone_update(
-            actor=actor, milestone=milestone, expected_version=expected_version,
-            reason="Flagged at risk" if flag else "At-risk flag cleared", at_risk=flag,
+            actor=actor,
+            milestone=milestone,
+            expected_version=expected_version,
+            reason="Flagged at risk" if flag else "At-risk flag cleared",
+            at_risk=flag,
         )
     raise ValueError(f"No inline edit for {field!r}")
 
@@ -255,8 +286,12 @@ def milestone_reforecast(
     mark_change(milestone, actor=actor, reason=f"Reforecast: {reason}")
     milestone.save()
     Reforecast.objects.create(
-        milestone=milestone, old_date=old, new_date=forecast_date, changed_by=actor,
-        changed_at=when or timezone.now(), reason=reason,
+        milestone=milestone,
+        old_date=old,
+        new_date=forecast_date,
+        changed_by=actor,
+        changed_at=when or timezone.now(),
+        reason=reason,
     )
     _schedule_recompute([milestone.pk])
     return milestone
@@ -294,6 +329,7 @@ def milestone_rebaseline(
 
 # --- snapshots ----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def snapshot_take(*, on: date, taken_at=None) -> Snapshot:
     """Record every milestone's RAG as at `on`. Retaking the same date replaces its rows,
@@ -308,10 +344,15 @@ def snapshot_take(*, on: date, taken_at=None) -> Snapshot:
     SnapshotRow.objects.bulk_create(
         [
             SnapshotRow(
-                snapshot=snapshot, milestone_id=pk, rag=result.value,
-                computed_rag=result.computed.value, reason=result.reason,
-                is_override=result.is_override, baseline_date=facts[pk].baseline_date,
-                forecast_date=facts[pk].forecast_date, completed_on=facts[pk].completed_on,
+                snapshot=snapshot,
+                milestone_id=pk,
+                rag=result.value,
+                computed_rag=result.computed.value,
+                reason=result.reason,
+                is_override=result.is_override,
+                baseline_date=facts[pk].baseline_date,
+                forecast_date=facts[pk].forecast_date,
+                completed_on=facts[pk].completed_on,
             )
             for pk, result in results.items()
         ],
@@ -380,17 +421,24 @@ def _parser(forums: dict[str, Forum], existing: dict[str, Milestone]):
                 "moves only by a rebaseline",
             )
         return _Parsed(
-            row.line, reference, forum, stream, title, baseline, forecast, completed,
-            row.text("responsible", max_length=200), at_risk, commentary,
+            row.line,
+            reference,
+            forum,
+            stream,
+            title,
+            baseline,
+            forecast,
+            completed,
+            row.text("responsible", max_length=200),
+            at_risk,
+            commentary,
         )
 
     return parse
 
 
 @transaction.atomic
-def milestones_import_rows(
-    *, actor: User | None, rows: Iterable[Row], source: str
-) -> ImportResult:
+def milestones_import_rows(*, actor: User | None, rows: Iterable[Row], source: str) -> ImportResult:
     """Validate every row, then apply all of them or none (raises ImportRejected).
 
     Rows are matched on reference: new ones are created, existing ones updated; a changed
@@ -408,20 +456,29 @@ def milestones_import_rows(
             current = existing.get(item.reference)
             if current is None:
                 milestone_create(
-                    actor=actor, reference=item.reference, forum=item.forum,
-                    forum_stream=item.forum_stream, title=item.title,
-                    baseline_date=item.baseline_date, forecast_date=item.forecast_date,
+                    actor=actor,
+                    reference=item.reference,
+                    forum=item.forum,
+                    forum_stream=item.forum_stream,
+                    title=item.title,
+                    baseline_date=item.baseline_date,
+                    forecast_date=item.forecast_date,
                     responsible=item.responsible,
                     responsible_organisation=organisations.get(item.responsible.lower()),
                     completed_on=None if item.completed_on is _ABSENT else item.completed_on,
-                    at_risk=bool(item.at_risk), commentary=item.commentary, reason=reason,
+                    at_risk=bool(item.at_risk),
+                    commentary=item.commentary,
+                    reason=reason,
                 )
                 result.created += 1
                 result.references.append(item.reference)
                 continue
             changes = {
-                "forum": item.forum, "forum_stream": item.forum_stream, "title": item.title,
-                "responsible": item.responsible, "commentary": item.commentary,
+                "forum": item.forum,
+                "forum_stream": item.forum_stream,
+                "title": item.title,
+                "responsible": item.responsible,
+                "commentary": item.commentary,
             }
             named = organisations.get(item.responsible.lower())
             if named is not None:
@@ -433,7 +490,9 @@ def milestones_import_rows(
             changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
             if current.forecast_date != item.forecast_date:
                 milestone_reforecast(
-                    actor=actor, milestone=current, forecast_date=item.forecast_date,
+                    actor=actor,
+                    milestone=current,
+                    forecast_date=item.forecast_date,
                     reason=reason,
                 )
             elif not changed:
@@ -441,7 +500,10 @@ def milestones_import_rows(
                 continue
             if changed:
                 milestone_update(
-                    actor=actor, milestone=current, expected_version=None, reason=reason,
+                    actor=actor,
+                    milestone=current,
+                    expected_version=None,
+                    reason=reason,
                     **changed,
                 )
             result.updated += 1
@@ -449,9 +511,7 @@ def milestones_import_rows(
     return result
 
 
-def milestones_import(
-    *, actor: User | None, filename: str, content: bytes
-) -> ImportResult:
+def milestones_import(*, actor: User | None, filename: str, content: bytes) -> ImportResult:
     """Import a CSV or XLSX in the register's columns; all rows or none."""
     rows = list(read_table(filename, content, required=IMPORT_REQUIRED))
     if not rows:
@@ -493,7 +553,7 @@ def _write_rags(changed: list[tuple[int, str, str]], on: date) -> None:
         Milestone._base_manager.bulk_update(
             [
                 Milestone(pk=pk, rag=rag, rag_reason=reason, rag_evaluated_on=on)
-                for pk, rag, reason in changed[start:start + RECOMPUTE_BATCH]
+                for pk, rag, reason in changed[start : start + RECOMPUTE_BATCH]
             ],
             ["rag", "rag_reason", "rag_evaluated_on"],
             batch_size=500,
@@ -515,9 +575,11 @@ def milestones_recompute(*, on: date, milestone_ids: Iterable[int] | None = None
         targets = downstream_ids(milestone_ids)
         if not targets:
             return 0
-        outside = Milestone.predecessors.through.objects.filter(
-            from_milestone_id__in=targets
-        ).exclude(to_milestone_id__in=targets).values("to_milestone_id")
+        outside = (
+            Milestone.predecessors.through.objects.filter(from_milestone_id__in=targets)
+            .exclude(to_milestone_id__in=targets)
+            .values("to_milestone_id")
+        )
         # Predecessors outside the set are read from the cache, which must be of the same day.
         stale = Milestone._base_manager.filter(pk__in=outside).exclude(rag_evaluated_on=on)
         if stale.exists():
@@ -529,9 +591,7 @@ def milestones_recompute(*, on: date, milestone_ids: Iterable[int] | None = None
     else:
         nodes = load_nodes(Q(pk__in=targets))
         outside_nodes = load_nodes(Q(pk__in=outside))
-        settled = dict(
-            Milestone._base_manager.filter(pk__in=outside).values_list("id", "rag")
-        )
+        settled = dict(Milestone._base_manager.filter(pk__in=outside).values_list("id", "rag"))
         # Predecessors outside the set keep their cached displayed RAG.
         from milestones.rag import DisplayRag, RagResult
 

@@ -11,7 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.milestone_detail, name="milestone-detail"),
     path("<int:pk>/edit/", views.milestone_edit, name="milestone-edit"),
     path("<int:pk>/rebaseline/", views.milestone_rebaseline, name="milestone-rebaseline"),
-    path(
-        "<int:pk>/inline/<str:field>/", views.milestone_inline, name="milestone-inline"
-    ),
+    path("<int:pk>/inline/<str:field>/", views.milestone_inline, name="milestone-inline"),
 ]

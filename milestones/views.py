@@ -27,8 +27,19 @@ from portal.reporting import reporting_date
 
 PAGE_SIZE = 50
 EXPORT_HEADERS = [
-    "ref", "forum", "title", "baseline_date", "forecast_date", "completed_on", "responsible",
-    "at_risk", "commentary", "rag", "rag_override", "override_reason", "rag_reason",
+    "ref",
+    "forum",
+    "title",
+    "baseline_date",
+    "forecast_date",
+    "completed_on",
+    "responsible",
+    "at_risk",
+    "commentary",
+    "rag",
+    "rag_override",
+    "override_reason",
+    "rag_reason",
 ]
 
 
@@ -73,10 +84,19 @@ def milestone_export(request):
     milestones = selectors.register(**form.filters())
     rows = (
         [
-            m.reference, m.forum_label, m.title, m.baseline_date.isoformat(),
-            m.forecast_date.isoformat(), m.completed_on.isoformat() if m.completed_on else "",
-            m.responsible, "yes" if m.at_risk else "no", m.commentary, m.rag, m.rag_override,
-            m.override_reason, m.rag_reason,
+            m.reference,
+            m.forum_label,
+            m.title,
+            m.baseline_date.isoformat(),
+            m.forecast_date.isoformat(),
+            m.completed_on.isoformat() if m.completed_on else "",
+            m.responsible,
+            "yes" if m.at_risk else "no",
+            m.commentary,
+            m.rag,
+            m.rag_override,
+            m.override_reason,
+            m.rag_reason,
         ]
         for m in milestones.iterator(chunk_size=2000)
     )
@@ -147,9 +167,14 @@ def milestone_edit(request, pk, obj):
         reason, predecessors = data.pop("reason"), data.pop("predecessors")
         try:
             services.milestone_save_edit(
-                actor=request.user, milestone=milestone, expected_version=version,
-                forecast_date=forecast, forecast_reason=forecast_reason, reason=reason,
-                predecessors=predecessors, changes=data,
+                actor=request.user,
+                milestone=milestone,
+                expected_version=version,
+                forecast_date=forecast,
+                forecast_reason=forecast_reason,
+                reason=reason,
+                predecessors=predecessors,
+                changes=data,
             )
         except ValidationError as error:
             for message in _error_text(error):
@@ -174,7 +199,8 @@ def milestone_rebaseline(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_rebaseline(
-                actor=request.user, milestone=milestone,
+                actor=request.user,
+                milestone=milestone,
                 baseline_date=form.cleaned_data["baseline_date"],
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
@@ -209,7 +235,10 @@ def _row(request, milestone_id: int, *, form=None, field: str = "", errors=()):
         request,
         "milestones/_register_row.html",
         {
-            "m": milestone, "can_edit": True, "form": form, "field": field,
+            "m": milestone,
+            "can_edit": True,
+            "form": form,
+            "field": field,
             "errors": list(errors),
         },
     )
@@ -227,7 +256,9 @@ def milestone_inline(request, pk, field, obj):
         if request.GET.get("cancel"):
             return _row(request, milestone.pk)
         return _row(
-            request, milestone.pk, form=form_class(initial=_inline_initial(milestone, field)),
+            request,
+            milestone.pk,
+            form=form_class(initial=_inline_initial(milestone, field)),
             field=field,
         )
     form = form_class(request.POST)
@@ -236,8 +267,11 @@ def milestone_inline(request, pk, field, obj):
     data = form.cleaned_data
     try:
         services.milestone_inline_edit(
-            actor=request.user, milestone=milestone, field=field,
-            expected_version=data["version"], values=data,
+            actor=request.user,
+            milestone=milestone,
+            field=field,
+            expected_version=data["version"],
+            values=data,
         )
     except ValidationError as error:
         fresh = Milestone.objects.get(pk=milestone.pk)
@@ -276,8 +310,10 @@ def milestone_import(request):
             return redirect("milestone-list")
     status = 400 if problems else 200
     return render(
-        request, "milestones/import.html",
-        {"form": form, "problems": problems, "headers": EXPORT_HEADERS}, status=status,
+        request,
+        "milestones/import.html",
+        {"form": form, "problems": problems, "headers": EXPORT_HEADERS},
+        status=status,
     )
 
 
@@ -294,6 +330,7 @@ def milestone_dashboard(request):
         date_to=data.get("date_to"),
     )
     return render(
-        request, "milestones/dashboard.html",
+        request,
+        "milestones/dashboard.html",
         {"form": form, "board": board, "register_url": reverse("milestone-list")},
     )

@@ -28,15 +28,11 @@ def _blank(choices, label="Any"):
 class LogFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     type = forms.ChoiceField(choices=_blank(RaidType.choices), required=False)
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(), required=False, empty_label="Any"
-    )
+    theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False, empty_label="Any")
     band = forms.ChoiceField(choices=_blank(Band.choices), required=False)
     owner = forms.CharField(required=False, max_length=100)
     status = forms.ChoiceField(choices=_blank(Status.choices), required=False)
-    classification = forms.ChoiceField(
-        choices=_blank(Classification.choices), required=False
-    )
+    classification = forms.ChoiceField(choices=_blank(Classification.choices), required=False)
     likelihood = forms.IntegerField(required=False, min_value=1, max_value=10)
     impact = forms.IntegerField(required=False, min_value=1, max_value=10)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
@@ -71,7 +67,9 @@ class RaidItemForm(VersionedForm):
         label="Owner (organisation)",
     )
     owner_text = forms.CharField(
-        max_length=200, required=False, label="Owner (as written)",
+        max_length=200,
+        required=False,
+        label="Owner (as written)",
         help_text="Only when the owner is not a person or organisation in the portal",
     )
     raised_by = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False)
@@ -79,7 +77,8 @@ class RaidItemForm(VersionedForm):
         choices=Classification.choices, initial=Classification.RESTRICTED
     )
     proximity_date = forms.DateField(
-        required=False, label="Proximity / target date",
+        required=False,
+        label="Proximity / target date",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     due_text = forms.CharField(
@@ -100,7 +99,10 @@ class RaidItemCreateForm(RaidItemForm):
     likelihood = forms.IntegerField(required=False, min_value=1, max_value=10)
     impact = forms.IntegerField(required=False, min_value=1, max_value=10)
     score = forms.IntegerField(
-        required=False, min_value=1, max_value=30, label="Score given directly",
+        required=False,
+        min_value=1,
+        max_value=30,
+        label="Score given directly",
         help_text="Only when there is no likelihood and impact",
     )
     target_score = forms.IntegerField(required=False, min_value=1, max_value=30)
@@ -110,7 +112,10 @@ class ScoreForm(VersionedForm):
     likelihood = forms.IntegerField(required=False, min_value=1, max_value=10)
     impact = forms.IntegerField(required=False, min_value=1, max_value=10)
     score = forms.IntegerField(
-        required=False, min_value=1, max_value=30, label="Score given directly",
+        required=False,
+        min_value=1,
+        max_value=30,
+        label="Score given directly",
         help_text="Leave empty when giving likelihood and impact",
     )
     target_score = forms.IntegerField(required=False, min_value=1, max_value=30)
@@ -213,7 +218,9 @@ class ScoringForm(forms.Form):
         for likelihood in reversed(config.likelihoods):
             for impact in config.impacts:
                 self.fields[f"cell_{likelihood}_{impact}"] = forms.IntegerField(
-                    min_value=1, max_value=30, initial=config.matrix[(likelihood, impact)],
+                    min_value=1,
+                    max_value=30,
+                    initial=config.matrix[(likelihood, impact)],
                     label=f"Likelihood {likelihood}, impact {impact}",
                 )
         for band, low, high in config.bands:

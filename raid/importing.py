@@ -336,8 +336,10 @@ class _Lookups:
             )
         }
         self.people = {}
-        for person in User.objects.filter(is_active=True).annotate(u=Upper("full_name")).filter(
-            u__in=[n.upper() for n in names]
+        for person in (
+            User.objects.filter(is_active=True)
+            .annotate(u=Upper("full_name"))
+            .filter(u__in=[n.upper() for n in names])
         ):
             self.people[person.full_name.lower()] = person
         for person in User.objects.annotate(u=Upper("email")).filter(
@@ -399,8 +401,14 @@ def import_items(
         try:
             with transaction.atomic():
                 outcome = _apply_one(
-                    p, existing.get(p.reference.upper()), lookups, milestones,
-                    actor=actor, config=config, dating=dating, reason=reason,
+                    p,
+                    existing.get(p.reference.upper()),
+                    lookups,
+                    milestones,
+                    actor=actor,
+                    config=config,
+                    dating=dating,
+                    reason=reason,
                 )
         except ValidationError as exc:
             problems.extend(p.problem(field, message) for field, message in _messages(exc))
@@ -482,25 +490,40 @@ def _apply_one(p, item, lookups, milestones, *, actor, config, dating, reason) -
         likelihood=item.likelihood, impact=item.impact, current_score=item.current_score
     )
     apply_score(
-        probe, config, likelihood=p.likelihood, impact=p.impact,
-        score=None if p.likelihood is not None else p.current_score, stated_band=p.stated_band,
+        probe,
+        config,
+        likelihood=p.likelihood,
+        impact=p.impact,
+        score=None if p.likelihood is not None else p.current_score,
+        stated_band=p.stated_band,
     )
     score_fields = ("likelihood", "impact", "current_score", "stated_band")
     if any(getattr(probe, f) != getattr(item, f) for f in score_fields) or (
         p.target_score is not None and p.target_score != item.target_score
     ):
         raid_item_rescore(
-            actor=actor, item=item, expected_version=None, likelihood=p.likelihood,
-            impact=p.impact, score=None if p.likelihood is not None else p.current_score,
-            stated_band=p.stated_band, target_score=p.target_score, reason=reason, config=config,
+            actor=actor,
+            item=item,
+            expected_version=None,
+            likelihood=p.likelihood,
+            impact=p.impact,
+            score=None if p.likelihood is not None else p.current_score,
+            stated_band=p.stated_band,
+            target_score=p.target_score,
+            reason=reason,
+            config=config,
         )
         changed = True
     fields["stated_band_text"] = p.stated_band_text
     different = {k: v for k, v in fields.items() if getattr(item, k) != v}
     if different or set(item.milestones.all()) != set(milestones):
         raid_item_update(
-            actor=actor, item=item, expected_version=None, reason=reason,
-            milestones=milestones, **different,
+            actor=actor,
+            item=item,
+            expected_version=None,
+            reason=reason,
+            milestones=milestones,
+            **different,
         )
         changed = True
     if p.status == Status.CLOSED and item.status == Status.OPEN:
@@ -515,9 +538,9 @@ def _apply_one(p, item, lookups, milestones, *, actor, config, dating, reason) -
 
 def _link_conversion(p: ParsedItem, *, actor, reason) -> list[RowProblem]:
     source = RaidItem.objects.annotate(u=Upper("reference")).get(u=p.reference.upper())
-    target = RaidItem.objects.annotate(u=Upper("reference")).filter(
-        u=p.converted_to.upper()
-    ).first()
+    target = (
+        RaidItem.objects.annotate(u=Upper("reference")).filter(u=p.converted_to.upper()).first()
+    )
     if target is None:
         return [p.problem("converted_to", f"no item {p.converted_to}")]
     if source.converted_to_id == target.pk and source.status == Status.CONVERTED:

@@ -74,11 +74,16 @@ def load_raid_themes(context: LoadContext) -> None:
             continue
         position = values["position"] if values["position"] is not None else theme.position
         if (theme.summary, theme.mitigation_approach, theme.position) != (
-            values["summary"], values["mitigation_approach"], position,
+            values["summary"],
+            values["mitigation_approach"],
+            position,
         ):
             theme_update(
-                theme=theme, expected_version=None, name=theme.name,
-                summary=values["summary"], mitigation_approach=values["mitigation_approach"],
+                theme=theme,
+                expected_version=None,
+                name=theme.name,
+                summary=values["summary"],
+                mitigation_approach=values["mitigation_approach"],
                 position=position,
             )
     context.count("RAID themes described", len(rows))

@@ -139,7 +139,8 @@ class RaidItem(Versioned):
         help_text="Unique; first letter R, A, I or D matching the type. Case kept as printed.",
     )
     printed_reference = models.CharField(
-        max_length=30, blank=True,
+        max_length=30,
+        blank=True,
         help_text="The identifier as printed by the source, when it is not a valid reference",
     )
     type = models.CharField(max_length=12, choices=RaidType.choices)
@@ -149,26 +150,40 @@ class RaidItem(Versioned):
         Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
     owner_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_raid_items",
     )
     owner_organisation = models.ForeignKey(
-        "portal.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_raid_items",
     )
     owner_text = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="Owner as printed, when not a known person or organisation",
     )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="raised_raid_items",
     )
     raised_by_text = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closure_reason = models.TextField(blank=True)
     converted_to = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="converted_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="converted_from",
         help_text="The issue this risk became when it materialised",
     )
     classification = models.CharField(
@@ -178,9 +193,7 @@ class RaidItem(Versioned):
     likelihood = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=scale_validators
     )
-    impact = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=scale_validators
-    )
+    impact = models.PositiveSmallIntegerField(null=True, blank=True, validators=scale_validators)
     initial_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=score_validators
     )
@@ -195,7 +208,9 @@ class RaidItem(Versioned):
         help_text="The current score (or band) was stated without likelihood and impact",
     )
     stated_band = models.CharField(
-        max_length=10, choices=Band.choices, blank=True,
+        max_length=10,
+        choices=Band.choices,
+        blank=True,
         help_text="Band stated by the source when no score was given",
     )
     stated_band_text = models.CharField(
@@ -209,7 +224,9 @@ class RaidItem(Versioned):
         max_length=200, blank=True, help_text="Target as printed, e.g. 'Q3 2024' or 'M10'"
     )
     milestones = models.ManyToManyField(
-        "milestones.Milestone", blank=True, related_name="raid_items",
+        "milestones.Milestone",
+        blank=True,
+        related_name="raid_items",
         help_text="Milestones this item threatens or depends on",
     )
     source = models.TextField(blank=True, help_text="Where the item came from")
@@ -238,7 +255,8 @@ class RaidItem(Versioned):
                 name="raid_likelihood_and_impact_together",
             ),
             models.CheckConstraint(
-                condition=Q(score_given_directly=True) | Q(likelihood__isnull=False)
+                condition=Q(score_given_directly=True)
+                | Q(likelihood__isnull=False)
                 | Q(current_score__isnull=True),
                 name="raid_score_from_matrix_or_direct",
             ),
@@ -306,7 +324,10 @@ class MitigationStep(Versioned):
     position = models.PositiveIntegerField()
     text = models.TextField()
     owner_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="raid_steps",
     )
     owner_text = models.CharField(max_length=200, blank=True)

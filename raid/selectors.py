@@ -215,8 +215,10 @@ def band_of(item: RaidItem, config: ScoringConfig) -> str:
 def item_counts(*, user, config: ScoringConfig | None = None) -> dict:
     """Open items by type and by band, counting only what the user may see (one query)."""
     config = config or scoring_config()
-    rows = visible_items(user).filter(status=Status.OPEN).values_list(
-        "type", "current_score", "stated_band"
+    rows = (
+        visible_items(user)
+        .filter(status=Status.OPEN)
+        .values_list("type", "current_score", "stated_band")
     )
     by_type: Counter = Counter()
     by_band: Counter = Counter()
@@ -271,9 +273,7 @@ def _history_rows_before(items: QuerySet[RaidItem], moment: datetime) -> list[di
         .values("history_id")[:1]
     )
     return list(
-        HistoricalRaidItem.objects.filter(
-            id__in=items.values("id"), history_date__lt=moment
-        )
+        HistoricalRaidItem.objects.filter(id__in=items.values("id"), history_date__lt=moment)
         .annotate(latest_id=Subquery(latest))
         .filter(history_id=F("latest_id"))
         .values(*STATE_FIELDS)
@@ -339,13 +339,14 @@ def movements(
     already read the history rows as at the reporting date)."""
     restricted_ok = reads_restricted(user)
     now_states = states_as_of(
-        items, end_of_day(context.reporting_date), config, restricted_ok=restricted_ok,
+        items,
+        end_of_day(context.reporting_date),
+        config,
+        restricted_ok=restricted_ok,
         rows=now_rows,
     )
     if context.last_psg is None:
-        return {
-            pk: Movement("", "", None, now) for pk, now in now_states.items()
-        }
+        return {pk: Movement("", "", None, now) for pk, now in now_states.items()}
     before_states = states_as_of(
         items, end_of_day(context.last_psg.date), config, restricted_ok=restricted_ok
     )
@@ -439,16 +440,25 @@ def key_items(
     if types:
         items = items.filter(type__in=types)
     now_rows = _history_rows_before(items, end_of_day(context.reporting_date))
-    found = movements(
-        user=user, items=items, context=context, config=config, now_rows=now_rows
-    )
+    found = movements(user=user, items=items, context=context, config=config, now_rows=now_rows)
     as_of = {row["id"]: row for row in now_rows}
     # Only the columns the pack prints: thousands of items stay well under a second.
     rows = list(
         items.select_related("theme", "owner_person", "owner_organisation").only(
-            "id", "reference", "type", "title", "description", "score_given_directly",
-            "classification", "owner_text", "theme_id", "theme__name", "owner_person_id",
-            "owner_person__full_name", "owner_person__email", "owner_organisation_id",
+            "id",
+            "reference",
+            "type",
+            "title",
+            "description",
+            "score_given_directly",
+            "classification",
+            "owner_text",
+            "theme_id",
+            "theme__name",
+            "owner_person_id",
+            "owner_person__full_name",
+            "owner_person__email",
+            "owner_organisation_id",
             "owner_organisation__name",
         )
     )
@@ -457,8 +467,16 @@ def key_items(
         MitigationStep.objects.filter(item__in=items)
         .select_related("owner_person")
         .only(
-            "id", "item_id", "position", "text", "owner_text", "due_date", "state",
-            "owner_person_id", "owner_person__full_name", "owner_person__email",
+            "id",
+            "item_id",
+            "position",
+            "text",
+            "owner_text",
+            "due_date",
+            "state",
+            "owner_person_id",
+            "owner_person__full_name",
+            "owner_person__email",
         )
         .order_by("item_id", "position")
     ):
@@ -542,11 +560,7 @@ def theme_summaries(
             limit_per_theme is None or len(by_theme[item.theme_id]) < limit_per_theme
         ):
             by_theme[item.theme_id].append(item)
-    return [
-        ThemeSlide(theme, by_theme[pk])
-        for pk, theme in themes.items()
-        if by_theme.get(pk)
-    ]
+    return [ThemeSlide(theme, by_theme[pk]) for pk, theme in themes.items() if by_theme.get(pk)]
 
 
 # Heat map --------------------------------------------------------------------------------
@@ -603,11 +617,19 @@ class HeatMap:
             for c, cell in enumerate(row):
                 x, y = self.LEFT + c * self.CELL_W, self.TOP + r * self.CELL_H
                 centres[(cell.likelihood, cell.impact)] = (
-                    x + self.CELL_W / 2, y + self.CELL_H / 2,
+                    x + self.CELL_W / 2,
+                    y + self.CELL_H / 2,
                 )
                 cells.append(
-                    {"cell": cell, "x": x, "y": y, "cx": x + self.CELL_W / 2,
-                     "cy": y + self.CELL_H / 2 + 8, "label_x": x + 4, "label_y": y + 14}
+                    {
+                        "cell": cell,
+                        "x": x,
+                        "y": y,
+                        "cx": x + self.CELL_W / 2,
+                        "cy": y + self.CELL_H / 2 + 8,
+                        "label_x": x + 4,
+                        "label_y": y + 14,
+                    }
                 )
         arrows = []
         for arrow in self.arrows:
@@ -636,12 +658,17 @@ class HeatMap:
                 for c, i in enumerate(self.impacts)
             ],
             "likelihood_labels": [
-                {"x": self.LEFT - 12, "y": self.TOP + r * self.CELL_H + self.CELL_H / 2 + 5,
-                 "value": row[0].likelihood}
+                {
+                    "x": self.LEFT - 12,
+                    "y": self.TOP + r * self.CELL_H + self.CELL_H / 2 + 5,
+                    "value": row[0].likelihood,
+                }
                 for r, row in enumerate(self.rows)
             ],
-            "impact_title": {"x": self.LEFT + self.CELL_W * len(self.impacts) / 2,
-                             "y": axis_y + 36},
+            "impact_title": {
+                "x": self.LEFT + self.CELL_W * len(self.impacts) / 2,
+                "y": axis_y + 36,
+            },
             "likelihood_title": {"x": 14, "y": self.TOP + self.CELL_H * len(self.rows) / 2},
         }
 
@@ -653,9 +680,7 @@ class HeatMap:
         return None
 
 
-def heatmap(
-    *, user, reporting_date: date | None = None, types: list[str] | None = None
-) -> HeatMap:
+def heatmap(*, user, reporting_date: date | None = None, types: list[str] | None = None) -> HeatMap:
     """Open items per likelihood x impact cell as at the reporting date, with arrows from
     each moved item's cell at the last PSG to its cell now."""
     config = scoring_config()
@@ -700,9 +725,14 @@ def heatmap(
         for impact in impacts:
             score = config.matrix[(likelihood, impact)]
             row.append(
-                HeatCell(likelihood, impact, score, config.band(score) or "",
-                         counts.get((likelihood, impact), 0),
-                         by_score=by_score.get((likelihood, impact), 0))
+                HeatCell(
+                    likelihood,
+                    impact,
+                    score,
+                    config.band(score) or "",
+                    counts.get((likelihood, impact), 0),
+                    by_score=by_score.get((likelihood, impact), 0),
+                )
             )
         rows.append(row)
     heat = HeatMap(likelihoods, impacts, rows, [], unplaced, context, sum(counts.values()))

@@ -440,9 +440,7 @@ def mitigation_step_move(*, actor=None, step: MitigationStep, offset: int) -> Mi
         MitigationStep.objects.filter(pk=first.pk).update(position=0)
         MitigationStep.objects.filter(pk=second.pk).update(position=positions[0])
         MitigationStep.objects.filter(pk=first.pk).update(position=positions[1])
-        MitigationStep.objects.filter(pk__in=[first.pk, second.pk]).update(
-            version=F("version") + 1
-        )
+        MitigationStep.objects.filter(pk__in=[first.pk, second.pk]).update(version=F("version") + 1)
     step.refresh_from_db()
     return step
 
@@ -497,10 +495,13 @@ def theme_create(
     if Theme.objects.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"There is already a theme called {name}."})
     if position is None:
-        position = (Theme.objects.order_by("-position").values_list("position", flat=True).first()
-                    or 0) + 1
+        position = (
+            Theme.objects.order_by("-position").values_list("position", flat=True).first() or 0
+        ) + 1
     theme = Theme(
-        name=name.strip(), summary=summary, mitigation_approach=mitigation_approach,
+        name=name.strip(),
+        summary=summary,
+        mitigation_approach=mitigation_approach,
         position=position,
     )
     _save(theme, actor=actor, reason="Theme created", history_date=None)

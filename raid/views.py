@@ -556,8 +556,13 @@ def raid_theme_edit(request, pk, obj):
 def raid_scoring(request):
     config = selectors.scoring_config()
     rows = [
-        (lk, [(config.matrix[(lk, im)], config.band(config.matrix[(lk, im)])) for im in
-              config.impacts])
+        (
+            lk,
+            [
+                (config.matrix[(lk, im)], config.band(config.matrix[(lk, im)]))
+                for im in config.impacts
+            ],
+        )
         for lk in reversed(config.likelihoods)
     ]
     return render(

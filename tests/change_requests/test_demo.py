@@ -37,8 +37,13 @@ def demo(db):
 def test_cr054_rollup_equals_the_seed_table_row_by_row(demo):
     cr = ChangeRequest.objects.get(reference="CR054")
     printed = [
-        (row["constituency"], int(row["yes"]), int(row["no"]), int(row["abstain"]),
-         int(row["no_reply"]))
+        (
+            row["constituency"],
+            int(row["yes"]),
+            int(row["no"]),
+            int(row["abstain"]),
+            int(row["no_reply"]),
+        )
         for row in _csv("ia_summary_cr054.csv")
     ]
     computed = ia_rollup_csv_rows(ia_rollup(cr))
@@ -90,15 +95,25 @@ def test_views_are_the_pmo_summary_grouped_in_table_order(demo):
 
 def test_second_load_duplicates_nothing(demo):
     before = (
-        ChangeRequest.objects.count(), ChangeRequest.history.count(), StageChange.objects.count(),
-        Invitation.objects.count(), Response.objects.count(), Response.history.count(),
-        ConstituencyView.objects.count(), ConstituencyView.history.count(),
+        ChangeRequest.objects.count(),
+        ChangeRequest.history.count(),
+        StageChange.objects.count(),
+        Invitation.objects.count(),
+        Response.objects.count(),
+        Response.history.count(),
+        ConstituencyView.objects.count(),
+        ConstituencyView.history.count(),
     )
     call_command("load_programme")
     after = (
-        ChangeRequest.objects.count(), ChangeRequest.history.count(), StageChange.objects.count(),
-        Invitation.objects.count(), Response.objects.count(), Response.history.count(),
-        ConstituencyView.objects.count(), ConstituencyView.history.count(),
+        ChangeRequest.objects.count(),
+        ChangeRequest.history.count(),
+        StageChange.objects.count(),
+        Invitation.objects.count(),
+        Response.objects.count(),
+        Response.history.count(),
+        ConstituencyView.objects.count(),
+        ConstituencyView.history.count(),
     )
     assert after == before
 

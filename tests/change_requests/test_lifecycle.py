@@ -33,7 +33,12 @@ ALLOWED = {
     **{
         ("withdraw", s): S.WITHDRAWN
         for s in (
-            S.DRAFT, S.RAISED, S.VALIDATED, S.IA_OPEN, S.IA_CLOSED, S.AWAITING_DECISION,
+            S.DRAFT,
+            S.RAISED,
+            S.VALIDATED,
+            S.IA_OPEN,
+            S.IA_CLOSED,
+            S.AWAITING_DECISION,
             S.DEFERRED,
         )
     },
@@ -58,8 +63,12 @@ def _perform(name, cr, world):
         return services.change_request_submit_for_decision(actor=pmo, change_request=cr)
     if name in ("approve", "reject", "defer"):
         return services.change_request_decide(
-            actor=chair, change_request=cr, outcome=name, rationale="Because",
-            decided_on=datetime.date(2024, 9, 4), meeting=MeetingFactory(),
+            actor=chair,
+            change_request=cr,
+            outcome=name,
+            rationale="Because",
+            decided_on=datetime.date(2024, 9, 4),
+            meeting=MeetingFactory(),
         )
     if name == "withdraw":
         return services.change_request_withdraw(actor=pmo, change_request=cr, reason="No longer")
@@ -91,8 +100,10 @@ def test_transition_table(name, stage, world):
         assert (change.from_stage, change.to_stage, change.transition) == (stage, expected, name)
         assert cr.history.first().history_user is not None
         if name in ("approve", "reject", "defer"):
-            assert cr.decisions.get().outcome == {"approve": "approved", "reject": "rejected",
-                                                  "defer": "deferred"}[name]
+            assert (
+                cr.decisions.get().outcome
+                == {"approve": "approved", "reject": "rejected", "defer": "deferred"}[name]
+            )
 
 
 def test_every_transition_in_the_machine_is_in_the_table():
@@ -136,8 +147,12 @@ def test_fast_track_goes_to_decision_without_assessment_but_full_ia_does_not(wor
 def test_who_decides(role, authority, allowed, world):
     cr = ChangeRequestFactory(stage=S.AWAITING_DECISION, decision_authority=authority)
     call = lambda: services.change_request_decide(  # noqa: E731
-        actor=world.users[role], change_request=cr, outcome="approve", rationale="ok",
-        decided_on=datetime.date(2024, 9, 4), meeting=MeetingFactory(),
+        actor=world.users[role],
+        change_request=cr,
+        outcome="approve",
+        rationale="ok",
+        decided_on=datetime.date(2024, 9, 4),
+        meeting=MeetingFactory(),
     )
     if allowed:
         call()
@@ -164,8 +179,12 @@ def test_decision_needs_rationale_and_changes_nothing_without(world):
     cr = ChangeRequestFactory(stage=S.AWAITING_DECISION)
     with pytest.raises(ValidationError, match="rationale"):
         services.change_request_decide(
-            actor=world.users["chair"], change_request=cr, outcome="approve", rationale=" ",
-            decided_on=datetime.date(2024, 9, 4), meeting=MeetingFactory(),
+            actor=world.users["chair"],
+            change_request=cr,
+            outcome="approve",
+            rationale=" ",
+            decided_on=datetime.date(2024, 9, 4),
+            meeting=MeetingFactory(),
         )
     cr.refresh_from_db()
     assert cr.stage == S.AWAITING_DECISION and not Decision.objects.exists()
@@ -174,23 +193,57 @@ def test_decision_needs_rationale_and_changes_nothing_without(world):
 @pytest.mark.parametrize(
     ("stage", "recommendation", "authority", "columns"),
     [
-        (S.IMPLEMENTED, "approve", "psg_sro",
-         ("Recommended for approval by Change Board", "Approved", "Complete")),
-        (S.AWAITING_DECISION, "", "psg_sro",
-         ("Validated by Change Board for Impact Assessment", "Open",
-          "Awaiting PSG approval decision")),
-        (S.AWAITING_DECISION, "", "sponsor",
-         ("Validated by Change Board for Impact Assessment", "Open",
-          "Awaiting Sponsor approval decision")),
-        (S.RAISED, "", "psg_sro", ("Raised with Change Board", "Open",
-                                   "Awaiting Change Board validation")),
-        (S.IA_OPEN, "", "psg_sro", ("Validated by Change Board for Impact Assessment", "Open",
-                                    "Impact assessment open")),
-        (S.REJECTED, "reject", "psg_sro", ("Recommended for rejection by Change Board",
-                                            "Rejected", "Closed")),
+        (
+            S.IMPLEMENTED,
+            "approve",
+            "psg_sro",
+            ("Recommended for approval by Change Board", "Approved", "Complete"),
+        ),
+        (
+            S.AWAITING_DECISION,
+            "",
+            "psg_sro",
+            (
+                "Validated by Change Board for Impact Assessment",
+                "Open",
+                "Awaiting PSG approval decision",
+            ),
+        ),
+        (
+            S.AWAITING_DECISION,
+            "",
+            "sponsor",
+            (
+                "Validated by Change Board for Impact Assessment",
+                "Open",
+                "Awaiting Sponsor approval decision",
+            ),
+        ),
+        (
+            S.RAISED,
+            "",
+            "psg_sro",
+            ("Raised with Change Board", "Open", "Awaiting Change Board validation"),
+        ),
+        (
+            S.IA_OPEN,
+            "",
+            "psg_sro",
+            ("Validated by Change Board for Impact Assessment", "Open", "Impact assessment open"),
+        ),
+        (
+            S.REJECTED,
+            "reject",
+            "psg_sro",
+            ("Recommended for rejection by Change Board", "Rejected", "Closed"),
+        ),
         (S.WITHDRAWN, "", "psg_sro", ("Withdrawn", "Withdrawn", "Closed")),
-        (S.DEFERRED, "", "psg_sro", ("Validated by Change Board for Impact Assessment",
-                                     "Deferred", "Deferred")),
+        (
+            S.DEFERRED,
+            "",
+            "psg_sro",
+            ("Validated by Change Board for Impact Assessment", "Deferred", "Deferred"),
+        ),
     ],
 )
 def test_control_columns_derive_from_state(stage, recommendation, authority, columns):
@@ -201,12 +254,16 @@ def test_control_columns_derive_from_state(stage, recommendation, authority, col
     back = state_for_columns(
         latest_action=columns[0], approval_status=columns[1], current_stage=columns[2]
     )
-    assert control_columns(
-        stage=back[0], board_recommendation=back[1], decision_authority=back[2]
-    ) == derived
+    assert (
+        control_columns(stage=back[0], board_recommendation=back[1], decision_authority=back[2])
+        == derived
+    )
 
 
 def test_unknown_columns_match_no_state():
-    assert state_for_columns(
-        latest_action="Eaten by dog", approval_status="Open", current_stage="Complete"
-    ) is None
+    assert (
+        state_for_columns(
+            latest_action="Eaten by dog", approval_status="Open", current_stage="Complete"
+        )
+        is None
+    )

@@ -88,17 +88,23 @@ def test_pmo_walks_a_cr_from_draft_to_decision_through_the_pages(
     world, client_for, django_capture_on_commit_callbacks
 ):
     pmo = client_for(world.users["pmo"])
-    response = pmo.post(reverse("cr-create"), {
-        "title": "Move M10", "change_type": change_type().pk,
-        "decision_authority": "psg_sro", "reminder_working_days": 2,
-    })
+    response = pmo.post(
+        reverse("cr-create"),
+        {
+            "title": "Move M10",
+            "change_type": change_type().pk,
+            "decision_authority": "psg_sro",
+            "reminder_working_days": 2,
+        },
+    )
     cr = ChangeRequest.objects.get(title="Move M10")
     assert response.status_code == 302 and cr.reference.startswith("CR")
 
     def act(name, **data):
         cr.refresh_from_db()
-        return pmo.post(reverse("cr-transition", args=[cr.pk, name]),
-                        {"version": cr.version, **data})
+        return pmo.post(
+            reverse("cr-transition", args=[cr.pk, name]), {"version": cr.version, **data}
+        )
 
     act("raise")
     act("validate")
@@ -114,23 +120,31 @@ def test_pmo_walks_a_cr_from_draft_to_decision_through_the_pages(
     cr.refresh_from_db()
     assert cr.stage == Stage.AWAITING_DECISION
     # An invalid move through the page is refused with a message and changes nothing.
-    page = pmo.post(reverse("cr-transition", args=[cr.pk, "implement"]),
-                    {"version": cr.version}, follow=True)
+    page = pmo.post(
+        reverse("cr-transition", args=[cr.pk, "implement"]), {"version": cr.version}, follow=True
+    )
     assert b"cannot be" in page.content
     cr.refresh_from_db()
     assert cr.stage == Stage.AWAITING_DECISION
 
     chair = client_for(world.users["chair"])
     meeting = MeetingFactory()
-    chair.post(reverse("cr-transition", args=[cr.pk, "approve"]), {
-        "version": cr.version, "outcome": "approve", "rationale": "Only one objection",
-        "decided_on": "2024-09-04", "meeting": meeting.pk,
-    })
+    chair.post(
+        reverse("cr-transition", args=[cr.pk, "approve"]),
+        {
+            "version": cr.version,
+            "outcome": "approve",
+            "rationale": "Only one objection",
+            "decided_on": "2024-09-04",
+            "meeting": meeting.pk,
+        },
+    )
     cr.refresh_from_db()
     assert cr.stage == Stage.APPROVED
     decision = Decision.objects.get()
-    assert decision.rationale == "Only one objection" and decision.decided_by == world.users[
-        "chair"]
+    assert (
+        decision.rationale == "Only one objection" and decision.decided_by == world.users["chair"]
+    )
     assert list(cr.decisions.all()) == [decision]
 
 
@@ -139,8 +153,9 @@ def test_stale_transition_from_an_old_page_is_refused(world, client_for):
     pmo = client_for(world.users["pmo"])
     old_version = cr.version
     services.change_request_update(actor=world.users["pmo"], change_request=cr, title="New")
-    page = pmo.post(reverse("cr-transition", args=[cr.pk, "raise"]), {"version": old_version},
-                    follow=True)
+    page = pmo.post(
+        reverse("cr-transition", args=[cr.pk, "raise"]), {"version": old_version}, follow=True
+    )
     assert b"Someone else saved this record" in page.content
     cr.refresh_from_db()
     assert cr.stage == Stage.DRAFT
@@ -151,17 +166,26 @@ def test_approval_moves_no_baseline_until_the_explicit_rebaseline(world, client_
     cr = ChangeRequestFactory(stage=Stage.AWAITING_DECISION)
     cr.affected_milestones.add(milestone)
     services.change_request_decide(
-        actor=world.users["chair"], change_request=cr, outcome="approve", rationale="ok",
-        decided_on=datetime.date(2024, 9, 4), meeting=MeetingFactory(),
+        actor=world.users["chair"],
+        change_request=cr,
+        outcome="approve",
+        rationale="ok",
+        decided_on=datetime.date(2024, 9, 4),
+        meeting=MeetingFactory(),
     )
     milestone.refresh_from_db()
     assert milestone.baseline_date == datetime.date(2024, 10, 1)
 
     pmo = client_for(world.users["pmo"])
     assert pmo.get(reverse("cr-rebaseline", args=[cr.pk])).status_code == 200
-    pmo.post(reverse("cr-rebaseline", args=[cr.pk]), {
-        "milestone": milestone.pk, "baseline_date": "2024-11-15", "reason": "CR approved at PSG",
-    })
+    pmo.post(
+        reverse("cr-rebaseline", args=[cr.pk]),
+        {
+            "milestone": milestone.pk,
+            "baseline_date": "2024-11-15",
+            "reason": "CR approved at PSG",
+        },
+    )
     milestone.refresh_from_db()
     assert milestone.baseline_date == datetime.date(2024, 11, 15)
     latest = milestone.history.order_by("-history_id").first()
@@ -175,15 +199,21 @@ def test_rebaseline_refused_before_approval_or_for_unlinked_milestones(world):
     cr.affected_milestones.add(linked)
     with pytest.raises(ValidationError, match="Only an approved"):
         services.change_request_rebaseline(
-            actor=world.users["pmo"], change_request=cr, milestone=linked,
-            baseline_date=datetime.date(2025, 1, 1), reason="x",
+            actor=world.users["pmo"],
+            change_request=cr,
+            milestone=linked,
+            baseline_date=datetime.date(2025, 1, 1),
+            reason="x",
         )
     cr.stage = Stage.APPROVED
     cr.save()
     with pytest.raises(ValidationError, match="not linked"):
         services.change_request_rebaseline(
-            actor=world.users["pmo"], change_request=cr, milestone=unlinked,
-            baseline_date=datetime.date(2025, 1, 1), reason="x",
+            actor=world.users["pmo"],
+            change_request=cr,
+            milestone=unlinked,
+            baseline_date=datetime.date(2025, 1, 1),
+            reason="x",
         )
 
 
@@ -195,7 +225,9 @@ def test_a_tier_one_milestone_makes_the_sponsor_the_authority(world):
             actor=world.users["pmo"], change_request=cr, milestones=[level_one]
         )
     services.change_request_update(
-        actor=world.users["pmo"], change_request=cr, milestones=[level_one],
+        actor=world.users["pmo"],
+        change_request=cr,
+        milestones=[level_one],
         decision_authority=DecisionAuthority.SPONSOR,
     )
     assert list(cr.affected_milestones.all()) == [level_one]
@@ -236,15 +268,27 @@ def test_pmo_summary_views_and_document(world, client_for):
 
     cr = ChangeRequestFactory(stage=Stage.AWAITING_DECISION)
     pmo = client_for(world.users["pmo"])
-    pmo.post(reverse("cr-summary-edit", args=[cr.pk]),
-             {"headline": "Mostly supportive", "recommendation": "SRO approves"})
-    pmo.post(reverse("cr-view-add", args=[cr.pk]),
-             {"constituency": ConstituencyFactory(name="DNOs").pk, "sentiment": "+",
-              "text": "All six DNOs supported"})
-    pmo.post(reverse("cr-document-upload", args=[cr.pk]),
-             {"file": SimpleUploadedFile("paper.pdf", b"%PDF-1.4 test")})
-    bad = pmo.post(reverse("cr-document-upload", args=[cr.pk]),
-                   {"file": SimpleUploadedFile("paper.exe", b"MZ")}, follow=True)
+    pmo.post(
+        reverse("cr-summary-edit", args=[cr.pk]),
+        {"headline": "Mostly supportive", "recommendation": "SRO approves"},
+    )
+    pmo.post(
+        reverse("cr-view-add", args=[cr.pk]),
+        {
+            "constituency": ConstituencyFactory(name="DNOs").pk,
+            "sentiment": "+",
+            "text": "All six DNOs supported",
+        },
+    )
+    pmo.post(
+        reverse("cr-document-upload", args=[cr.pk]),
+        {"file": SimpleUploadedFile("paper.pdf", b"%PDF-1.4 test")},
+    )
+    bad = pmo.post(
+        reverse("cr-document-upload", args=[cr.pk]),
+        {"file": SimpleUploadedFile("paper.exe", b"MZ")},
+        follow=True,
+    )
     assert b"not an allowed type" in bad.content
     page = client_for(world.users["observer"]).get(reverse("cr-detail", args=[cr.pk]))
     body = page.content.decode()
@@ -271,7 +315,10 @@ def test_export_gives_the_filtered_register_as_csv_and_xlsx(demo, client_for, wo
     xlsx = client.get(reverse("cr-export"), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        "CR051", "CR052", "CR053", "CR054"
+        "CR051",
+        "CR052",
+        "CR053",
+        "CR054",
     ]
 
 
@@ -302,13 +349,21 @@ def test_partials_render_for_the_pdf_without_request_forms_or_htmx(demo):
 def test_change_types_are_configured_in_the_admin_and_crs_are_read_only_there(client, world):
     from tests.factories import UserFactory
 
-    admin_user = UserFactory(email="admin@example.org", role="pmo", is_staff=True,
-                             is_superuser=True, organisation=world.programme)
+    admin_user = UserFactory(
+        email="admin@example.org",
+        role="pmo",
+        is_staff=True,
+        is_superuser=True,
+        organisation=world.programme,
+    )
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
     change_type("Fast Track")
     page = client.get(reverse("admin:change_requests_changetype_changelist"))
     assert page.status_code == 200 and b"Fast Track" in page.content
     cr = ChangeRequestFactory()
-    assert client.post(
-        reverse("admin:change_requests_changerequest_change", args=[cr.pk]), {"title": "x"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:change_requests_changerequest_change", args=[cr.pk]), {"title": "x"}
+        ).status_code
+        == 403
+    )

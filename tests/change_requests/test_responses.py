@@ -37,24 +37,31 @@ def test_draft_then_submit_with_receipt_and_history(
     assert len(mail.outbox) == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, open_cr, version=saved.version, action="submit",
-                         recommendation="yes", cost_impact="none", resource_impact="low",
-                         rationale="Fine")
+        response = _post(
+            client,
+            open_cr,
+            version=saved.version,
+            action="submit",
+            recommendation="yes",
+            cost_impact="none",
+            resource_impact="low",
+            rationale="Fine",
+        )
     assert response.status_code == 302
     saved.refresh_from_db()
     assert saved.status == ResponseStatus.SUBMITTED
     assert saved.submitted_by == world.users["participant"]
     assert [m.to for m in mail.outbox] == [[world.users["participant"].email]]
     assert "received" in mail.outbox[0].subject
-    reasons = list(saved.history.order_by("history_id").values_list(
-        "history_change_reason", flat=True))
+    reasons = list(
+        saved.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
     assert reasons == ["Draft saved", "Submitted"]
 
 
 def test_colleague_sees_and_edits_the_same_draft(world, open_cr, client_for):
     colleague = UserFactory(email="colleague@example.org", organisation=world.organisation)
-    _post(client_for(world.users["participant"]), open_cr, recommendation="yes",
-          concerns="First")
+    _post(client_for(world.users["participant"]), open_cr, recommendation="yes", concerns="First")
     draft = _own(world, open_cr)
     client = client_for(colleague)
     page = client.get(reverse("cr-respond", args=[open_cr.pk]))
@@ -78,8 +85,11 @@ def test_service_refuses_missing_rationale_too(world, open_cr):
 
     with pytest.raises(ValidationError, match="rationale"):
         services.response_save(
-            actor=world.users["participant"], change_request=open_cr,
-            values={"recommendation": "no"}, submit=True, expected_version=0,
+            actor=world.users["participant"],
+            change_request=open_cr,
+            values={"recommendation": "no"},
+            submit=True,
+            expected_version=0,
         )
     assert _own(world, open_cr) is None
 
@@ -89,8 +99,14 @@ def test_editable_until_deadline_then_closed_unless_extended(world, open_cr, cli
     _post(client, open_cr, action="submit", recommendation="yes")
     saved = _own(world, open_cr)
     # Still editable before the deadline.
-    _post(client, open_cr, version=saved.version, action="submit", recommendation="no",
-          rationale="Changed our mind")
+    _post(
+        client,
+        open_cr,
+        version=saved.version,
+        action="submit",
+        recommendation="no",
+        rationale="Changed our mind",
+    )
     saved.refresh_from_db()
     assert saved.recommendation == "no"
 
@@ -105,9 +121,11 @@ def test_editable_until_deadline_then_closed_unless_extended(world, open_cr, cli
     assert saved.recommendation == "no"
 
     extension = services.change_request_extend_deadline(
-        actor=world.users["pmo"], change_request=open_cr,
+        actor=world.users["pmo"],
+        change_request=open_cr,
         new_deadline=timezone.localdate() + datetime.timedelta(days=2),
-        reason="Bank holiday week", organisation=world.organisation,
+        reason="Bank holiday week",
+        organisation=world.organisation,
     )
     assert extension.actor == world.users["pmo"] and extension.reason == "Bank holiday week"
     _post(client, open_cr, version=saved.version, action="submit", recommendation="yes")
@@ -123,21 +141,26 @@ def test_extension_needs_a_reason_and_a_later_date(world, open_cr):
 
     with pytest.raises(ValidationError, match="why"):
         services.change_request_extend_deadline(
-            actor=world.users["pmo"], change_request=open_cr,
-            new_deadline=open_cr.ia_deadline + datetime.timedelta(days=1), reason=" ",
+            actor=world.users["pmo"],
+            change_request=open_cr,
+            new_deadline=open_cr.ia_deadline + datetime.timedelta(days=1),
+            reason=" ",
         )
     with pytest.raises(ValidationError, match="after"):
         services.change_request_extend_deadline(
-            actor=world.users["pmo"], change_request=open_cr,
-            new_deadline=open_cr.ia_deadline, reason="More time",
+            actor=world.users["pmo"],
+            change_request=open_cr,
+            new_deadline=open_cr.ia_deadline,
+            reason="More time",
         )
     assert not DeadlineExtension.objects.exists()
 
 
 def test_closed_assessment_refuses_responses(world, open_cr, client_for):
     services.change_request_close_ia(actor=world.users["pmo"], change_request=open_cr)
-    page = _post(client_for(world.users["participant"]), open_cr, action="submit",
-                 recommendation="yes")
+    page = _post(
+        client_for(world.users["participant"]), open_cr, action="submit", recommendation="yes"
+    )
     assert b"is not open" in page.content
     assert _own(world, open_cr) is None
 
@@ -178,9 +201,10 @@ def test_other_organisation_cannot_read_list_change_or_guess(world, open_cr, cli
 
     other = client_for(world.users["other_participant"])
     assert other.get(reverse("cr-response-detail", args=[mine.pk])).status_code == 404
-    assert other.get(
-        reverse("cr-attachment-download", args=[mine.pk, attachment.pk])
-    ).status_code == 404
+    assert (
+        other.get(reverse("cr-attachment-download", args=[mine.pk, attachment.pk])).status_code
+        == 404
+    )
     # Their own form shows their (empty) response, never ours.
     page = other.get(reverse("cr-respond", args=[open_cr.pk]))
     assert page.status_code == 200 and b"Our secret" not in page.content
@@ -200,13 +224,19 @@ def test_other_organisation_cannot_read_list_change_or_guess(world, open_cr, cli
 def test_observer_changes_nothing(world, open_cr, client_for):
     observer = client_for(world.users["observer"])
     assert _post(observer, open_cr, recommendation="yes").status_code == 404
-    assert observer.post(
-        reverse("cr-transition", args=[open_cr.pk, "close_ia"]), {"version": open_cr.version}
-    ).status_code == 403
-    assert observer.post(
-        reverse("cr-extend-deadline", args=[open_cr.pk]),
-        {"new_deadline": "2099-01-01", "reason": "x"},
-    ).status_code == 403
+    assert (
+        observer.post(
+            reverse("cr-transition", args=[open_cr.pk, "close_ia"]), {"version": open_cr.version}
+        ).status_code
+        == 403
+    )
+    assert (
+        observer.post(
+            reverse("cr-extend-deadline", args=[open_cr.pk]),
+            {"new_deadline": "2099-01-01", "reason": "x"},
+        ).status_code
+        == 403
+    )
     open_cr.refresh_from_db()
     assert open_cr.stage == Stage.IA_OPEN
     assert not Response.objects.exists() and not DeadlineExtension.objects.exists()
@@ -214,20 +244,24 @@ def test_observer_changes_nothing(world, open_cr, client_for):
 
 def test_published_responses_are_readable_only_if_publishable(world, open_cr, client_for):
     public = Response.objects.create(
-        change_request=open_cr, organisation=world.organisation, status="submitted",
-        recommendation="yes", publishable=True,
+        change_request=open_cr,
+        organisation=world.organisation,
+        status="submitted",
+        recommendation="yes",
+        publishable=True,
     )
     confidential = Response.objects.create(
-        change_request=open_cr, organisation=world.other_organisation, status="submitted",
-        recommendation="yes", publishable=False,
+        change_request=open_cr,
+        organisation=world.other_organisation,
+        status="submitted",
+        recommendation="yes",
+        publishable=False,
     )
     services.change_request_close_ia(actor=world.users["pmo"], change_request=open_cr)
     services.change_request_publish_responses(actor=world.users["pmo"], change_request=open_cr)
     observer = client_for(world.users["observer"])
     assert observer.get(reverse("cr-response-detail", args=[public.pk])).status_code == 200
-    assert observer.get(
-        reverse("cr-response-detail", args=[confidential.pk])
-    ).status_code == 404
+    assert observer.get(reverse("cr-response-detail", args=[confidential.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -257,8 +291,12 @@ def test_oversize_attachment_is_refused(world, open_cr, client_for, settings):
     client = client_for(world.users["participant"])
     page = client.post(
         reverse("cr-respond", args=[open_cr.pk]),
-        {"version": 0, "action": "draft", "recommendation": "yes",
-         "attachments": SimpleUploadedFile("big.txt", b"x" * 11)},
+        {
+            "version": 0,
+            "action": "draft",
+            "recommendation": "yes",
+            "attachments": SimpleUploadedFile("big.txt", b"x" * 11),
+        },
     )
     assert b"the limit is" in page.content
     assert not Attachment.objects.exists()
@@ -268,8 +306,12 @@ def test_attachment_is_stored_and_served_through_the_checked_view(world, open_cr
     client = client_for(world.users["participant"])
     client.post(
         reverse("cr-respond", args=[open_cr.pk]),
-        {"version": 0, "action": "draft", "recommendation": "yes",
-         "attachments": SimpleUploadedFile("impact.csv", b"a,b\n1,2\n")},
+        {
+            "version": 0,
+            "action": "draft",
+            "recommendation": "yes",
+            "attachments": SimpleUploadedFile("impact.csv", b"a,b\n1,2\n"),
+        },
     )
     attachment = Attachment.objects.get()
     assert attachment.name == "impact.csv" and attachment.size == 8
@@ -285,8 +327,11 @@ def test_reclassification_needs_a_reason_and_is_listed(world, open_cr, client_fo
     from change_requests.selectors import ia_rollup, ia_summary
 
     response = Response.objects.create(
-        change_request=open_cr, organisation=world.organisation, status="submitted",
-        recommendation="yes", impacted=False,
+        change_request=open_cr,
+        organisation=world.organisation,
+        status="submitted",
+        recommendation="yes",
+        impacted=False,
     )
     pmo = client_for(world.users["pmo"])
     url = reverse("cr-response-reclassify", args=[response.pk])

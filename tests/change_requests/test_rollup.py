@@ -26,8 +26,7 @@ def inv(org, constituency=A, position=1):
             (1, 1, 1, 1),
         ),
         # PMO reclassification replaces the party's own recommendation
-        ([inv(1)], [Answer(1, True, "yes", counted_as="abstain")], [(A, 0, 0, 1, 0)],
-         (0, 0, 1, 0)),
+        ([inv(1)], [Answer(1, True, "yes", counted_as="abstain")], [(A, 0, 0, 1, 0)], (0, 0, 1, 0)),
         # an answer from an organisation that was not invited is not counted
         ([inv(1)], [Answer(9, True, "yes")], [(A, 0, 0, 0, 1)], (0, 0, 0, 1)),
         # constituencies come out in their position order, not input order

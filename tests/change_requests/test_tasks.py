@@ -27,7 +27,9 @@ def _party(name):
 
 def _invite(cr, organisation):
     return Invitation.objects.create(
-        change_request=cr, organisation=organisation, deadline=cr.ia_deadline,
+        change_request=cr,
+        organisation=organisation,
+        deadline=cr.ia_deadline,
         invited_at=timezone.now(),
     )
 
@@ -43,15 +45,16 @@ def test_reminders_go_only_to_invited_parties_that_have_not_submitted():
     _party("Uninvited Co")
     for organisation in (submitted, drafting, silent):
         _invite(cr, organisation)
-    Response.objects.create(change_request=cr, organisation=submitted, status="submitted",
-                            recommendation="yes")
+    Response.objects.create(
+        change_request=cr, organisation=submitted, status="submitted", recommendation="yes"
+    )
     Response.objects.create(change_request=cr, organisation=drafting, status="draft")
     # Another CR whose deadline is still far off, and one whose assessment has closed.
-    far = ChangeRequestFactory(stage=Stage.IA_OPEN, ia_opened_on=MONDAY,
-                               ia_deadline=add_working_days(MONDAY, 10))
+    far = ChangeRequestFactory(
+        stage=Stage.IA_OPEN, ia_opened_on=MONDAY, ia_deadline=add_working_days(MONDAY, 10)
+    )
     _invite(far, _party("Far Co"))
-    closed = ChangeRequestFactory(stage=Stage.IA_CLOSED, ia_opened_on=MONDAY,
-                                  ia_deadline=deadline)
+    closed = ChangeRequestFactory(stage=Stage.IA_CLOSED, ia_opened_on=MONDAY, ia_deadline=deadline)
     _invite(closed, _party("Closed Co"))
 
     result = send_ia_reminders.apply(kwargs={"today_iso": MONDAY.isoformat()})
@@ -74,7 +77,9 @@ def test_a_reminder_is_sent_again_after_the_deadline_is_extended(world):
     send_ia_reminders.apply(kwargs={"today_iso": MONDAY.isoformat()})
     assert len(mail.outbox) == 1
     services.change_request_extend_deadline(
-        actor=world.users["pmo"], change_request=cr, new_deadline=add_working_days(MONDAY, 3),
+        actor=world.users["pmo"],
+        change_request=cr,
+        new_deadline=add_working_days(MONDAY, 3),
         reason="Late paper",
     )
     mail.outbox.clear()
@@ -85,8 +90,9 @@ def test_a_reminder_is_sent_again_after_the_deadline_is_extended(world):
 
 def test_the_number_of_working_days_is_configurable_per_cr():
     deadline = add_working_days(MONDAY, 4)
-    cr = ChangeRequestFactory(stage=Stage.IA_OPEN, ia_opened_on=MONDAY, ia_deadline=deadline,
-                              reminder_working_days=2)
+    cr = ChangeRequestFactory(
+        stage=Stage.IA_OPEN, ia_opened_on=MONDAY, ia_deadline=deadline, reminder_working_days=2
+    )
     _invite(cr, _party("Silent Co"))
     send_ia_reminders.apply(kwargs={"today_iso": MONDAY.isoformat()})
     assert mail.outbox == []
@@ -101,7 +107,9 @@ def test_issuing_emails_every_invited_party_once(world, django_capture_on_commit
     parties = [_party("One Co"), _party("Two Co")]
     with django_capture_on_commit_callbacks(execute=True):
         services.change_request_issue_ia(
-            actor=world.users["pmo"], change_request=cr, organisations=parties,
+            actor=world.users["pmo"],
+            change_request=cr,
+            organisations=parties,
         )
     assert _recipients() == ["oneco@example.org", "twoco@example.org"]
     message = mail.outbox[0]

@@ -19,8 +19,11 @@ def _post_create(world, kwargs):
     from tests.factories import ForumFactory
 
     return {
-        "reference": "T2-TE-0700", "forum": ForumFactory().pk, "title": "Preparation complete",
-        "baseline_date": "2024-08-26", "forecast_date": "2024-09-26",
+        "reference": "T2-TE-0700",
+        "forum": ForumFactory().pk,
+        "title": "Preparation complete",
+        "baseline_date": "2024-08-26",
+        "forecast_date": "2024-09-26",
     }
 
 
@@ -34,25 +37,42 @@ CASES = [
     ViewCase("milestone-create", PMO_ONLY, method="post", data=_post_create, label="save"),
     ViewCase("milestone-edit", PMO_ONLY, setup=_milestone),
     ViewCase(
-        "milestone-edit", PMO_ONLY, method="post", setup=_milestone, label="save",
+        "milestone-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_milestone,
+        label="save",
         data=lambda w, k: {
-            "version": 1, "title": "Renamed", "forum": MilestoneFactory._meta.model.objects.get(
-                pk=k["pk"]).forum_id,
+            "version": 1,
+            "title": "Renamed",
+            "forum": MilestoneFactory._meta.model.objects.get(pk=k["pk"]).forum_id,
             "forecast_date": "2024-09-30",
         },
     ),
     ViewCase("milestone-rebaseline", PMO_ONLY, setup=_milestone),
     ViewCase(
-        "milestone-rebaseline", PMO_ONLY, method="post", setup=_milestone, label="save",
+        "milestone-rebaseline",
+        PMO_ONLY,
+        method="post",
+        setup=_milestone,
+        label="save",
         data=lambda w, k: {"version": 1, "baseline_date": "2024-10-31", "reason": "CR054"},
     ),
     ViewCase("milestone-inline", PMO_ONLY, setup=_inline("forecast")),
     ViewCase(
-        "milestone-inline", PMO_ONLY, method="post", setup=_inline("at_risk"), label="at risk",
+        "milestone-inline",
+        PMO_ONLY,
+        method="post",
+        setup=_inline("at_risk"),
+        label="at risk",
         data=lambda w, k: {"version": 1, "at_risk": "on"},
     ),
     ViewCase(
-        "milestone-inline", PMO_ONLY, method="post", setup=_inline("forecast"), label="forecast",
+        "milestone-inline",
+        PMO_ONLY,
+        method="post",
+        setup=_inline("forecast"),
+        label="forecast",
         data=lambda w, k: {"version": 1, "forecast_date": str(date(2024, 10, 4)), "reason": "x"},
     ),
     ViewCase("milestone-import", PMO_ONLY),

@@ -26,7 +26,8 @@ def _counts():
 def _dashboard_refs():
     with open(settings.DEMO_PROGRAMME_DIR / "milestones.csv", encoding="utf-8") as handle:
         return [
-            row["ref"] for row in csv.DictReader(handle)
+            row["ref"]
+            for row in csv.DictReader(handle)
             if row["source"].startswith("Delivery Dashboards")
         ]
 
@@ -41,7 +42,9 @@ def test_demo_register_and_dashboard():
 
     board = selectors.dashboard()
     assert (board.reporting_date, board.previous_date, board.forecast_date) == (
-        date(2024, 8, 28), date(2024, 8, 21), date(2024, 9, 4)
+        date(2024, 8, 28),
+        date(2024, 8, 21),
+        date(2024, 9, 4),
     )
     assert len(board.rows) == 58
     assert all(r.previous and r.current and r.forecast for r in board.rows)

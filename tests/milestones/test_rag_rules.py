@@ -24,7 +24,9 @@ ON = date(2024, 8, 28)
 
 def facts(**kw):
     base = {
-        "reference": "T3-DB-0001", "tier": "T3", "baseline_date": date(2024, 9, 30),
+        "reference": "T3-DB-0001",
+        "tier": "T3",
+        "baseline_date": date(2024, 9, 30),
         "forecast_date": date(2024, 9, 30),
     }
     base.update(kw)
@@ -41,54 +43,120 @@ def pred(ref="T3-DB-0002", forecast=date(2024, 9, 20), completed=None, rag="G"):
         # C: completed on or before the evaluation date (boundary: on the date itself).
         ("completed before", {"completed_on": date(2024, 8, 1)}, "C", "Completed on 01 Aug 2024"),
         ("completed on the day", {"completed_on": ON}, "C", "Completed on 28 Aug 2024"),
-        ("completed after the date is not complete yet",
-         {"completed_on": date(2024, 8, 29), "baseline_date": date(2024, 8, 20),
-          "forecast_date": date(2024, 8, 20)}, "R", "has passed"),
-        ("complete wins over a passed baseline",
-         {"completed_on": date(2024, 8, 27), "baseline_date": date(2024, 5, 30),
-          "forecast_date": date(2024, 5, 30)}, "C", "Completed"),
+        (
+            "completed after the date is not complete yet",
+            {
+                "completed_on": date(2024, 8, 29),
+                "baseline_date": date(2024, 8, 20),
+                "forecast_date": date(2024, 8, 20),
+            },
+            "R",
+            "has passed",
+        ),
+        (
+            "complete wins over a passed baseline",
+            {
+                "completed_on": date(2024, 8, 27),
+                "baseline_date": date(2024, 5, 30),
+                "forecast_date": date(2024, 5, 30),
+            },
+            "C",
+            "Completed",
+        ),
         # R: baseline passed (boundary: baseline on the evaluation date has not passed).
-        ("baseline yesterday", {"baseline_date": date(2024, 8, 27),
-                                "forecast_date": date(2024, 8, 27)}, "R",
-         "Baseline date 27 Aug 2024 has passed"),
+        (
+            "baseline yesterday",
+            {"baseline_date": date(2024, 8, 27), "forecast_date": date(2024, 8, 27)},
+            "R",
+            "Baseline date 27 Aug 2024 has passed",
+        ),
         ("baseline today", {"baseline_date": ON, "forecast_date": ON}, "G", "Not yet due"),
         # T3 tolerance 10 working days (baseline Mon 30 Sep 2024).
-        ("T3 10 working days late", {"forecast_date": date(2024, 10, 14)}, "A",
-         "10 working days after baseline 30 Sep 2024, within the T3 tolerance of 10"),
-        ("T3 11 working days late", {"forecast_date": date(2024, 10, 15)}, "R",
-         "11 working days after baseline 30 Sep 2024, beyond the T3 tolerance of 10"),
+        (
+            "T3 10 working days late",
+            {"forecast_date": date(2024, 10, 14)},
+            "A",
+            "10 working days after baseline 30 Sep 2024, within the T3 tolerance of 10",
+        ),
+        (
+            "T3 11 working days late",
+            {"forecast_date": date(2024, 10, 15)},
+            "R",
+            "11 working days after baseline 30 Sep 2024, beyond the T3 tolerance of 10",
+        ),
         # T2 tolerance 5 working days.
-        ("T2 5 late", {"tier": "T2", "reference": "T2-DB-0001",
-                       "forecast_date": date(2024, 10, 7)}, "A", "within the T2 tolerance of 5"),
-        ("T2 6 late", {"tier": "T2", "reference": "T2-DB-0001",
-                       "forecast_date": date(2024, 10, 8)}, "R", "beyond the T2 tolerance of 5"),
+        (
+            "T2 5 late",
+            {"tier": "T2", "reference": "T2-DB-0001", "forecast_date": date(2024, 10, 7)},
+            "A",
+            "within the T2 tolerance of 5",
+        ),
+        (
+            "T2 6 late",
+            {"tier": "T2", "reference": "T2-DB-0001", "forecast_date": date(2024, 10, 8)},
+            "R",
+            "beyond the T2 tolerance of 5",
+        ),
         # T1 tolerance 0: one working day late is Red; a weekend-only slip is 0 days, Amber.
-        ("T1 1 late", {"tier": "T1", "reference": "T1-RE-1000",
-                       "forecast_date": date(2024, 10, 1)}, "R",
-         "1 working day after baseline 30 Sep 2024, beyond the T1 tolerance of 0"),
-        ("T1 Fri to Sat", {"tier": "T1", "reference": "T1-RE-1000",
-                           "baseline_date": date(2024, 9, 27), "forecast_date": date(2024, 9, 28)},
-         "A", "0 working days after baseline 27 Sep 2024, within the T1 tolerance of 0"),
+        (
+            "T1 1 late",
+            {"tier": "T1", "reference": "T1-RE-1000", "forecast_date": date(2024, 10, 1)},
+            "R",
+            "1 working day after baseline 30 Sep 2024, beyond the T1 tolerance of 0",
+        ),
+        (
+            "T1 Fri to Sat",
+            {
+                "tier": "T1",
+                "reference": "T1-RE-1000",
+                "baseline_date": date(2024, 9, 27),
+                "forecast_date": date(2024, 9, 28),
+            },
+            "A",
+            "0 working days after baseline 27 Sep 2024, within the T1 tolerance of 0",
+        ),
         # Forecast earlier than baseline: Green.
         ("forecast early", {"forecast_date": date(2024, 9, 20)}, "G", "on or before baseline"),
         # A: the PMO's flag.
         ("at risk", {"at_risk": True}, "A", "PMO has flagged it at risk"),
         # A: a predecessor forecast after this forecast (boundary: the same day is fine).
-        ("predecessor later", {"predecessors": (pred(forecast=date(2024, 10, 1)),)}, "A",
-         "Predecessor T3-DB-0002 is forecast for 01 Oct 2024, after this forecast of 30 Sep 2024"),
-        ("predecessor same day", {"predecessors": (pred(forecast=date(2024, 9, 30)),)}, "G",
-         "Not yet due"),
-        ("completed predecessor's late forecast does not count",
-         {"predecessors": (pred(forecast=date(2024, 10, 1), completed=date(2024, 8, 1),
-                                rag="C"),)}, "G", "Not yet due"),
+        (
+            "predecessor later",
+            {"predecessors": (pred(forecast=date(2024, 10, 1)),)},
+            "A",
+            "Predecessor T3-DB-0002 is forecast for 01 Oct 2024, after this forecast of 30 Sep 2024",
+        ),
+        (
+            "predecessor same day",
+            {"predecessors": (pred(forecast=date(2024, 9, 30)),)},
+            "G",
+            "Not yet due",
+        ),
+        (
+            "completed predecessor's late forecast does not count",
+            {
+                "predecessors": (
+                    pred(forecast=date(2024, 10, 1), completed=date(2024, 8, 1), rag="C"),
+                )
+            },
+            "G",
+            "Not yet due",
+        ),
         # A: a predecessor is Red.
-        ("predecessor red", {"predecessors": (pred(rag="R"),)}, "A",
-         "Predecessor T3-DB-0002 is Red"),
-        ("predecessor amber is not enough", {"predecessors": (pred(rag="A"),)}, "G",
-         "Not yet due"),
+        (
+            "predecessor red",
+            {"predecessors": (pred(rag="R"),)},
+            "A",
+            "Predecessor T3-DB-0002 is Red",
+        ),
+        ("predecessor amber is not enough", {"predecessors": (pred(rag="A"),)}, "G", "Not yet due"),
         # Red keeps the amber reasons too, so nothing is hidden.
-        ("red and at risk", {"baseline_date": date(2024, 8, 1), "forecast_date": date(2024, 8, 1),
-                             "at_risk": True}, "R", "PMO has flagged it at risk"),
+        (
+            "red and at risk",
+            {"baseline_date": date(2024, 8, 1), "forecast_date": date(2024, 8, 1), "at_risk": True},
+            "R",
+            "PMO has flagged it at risk",
+        ),
     ],
 )
 def test_rule(case, kw, expected, reason_part):
@@ -138,8 +206,17 @@ def test_override_is_shown_with_computed_value_and_reason():
 
 
 def _node(ref, *, baseline, forecast=None, preds=(), override="", reason="", completed=None):
-    return Node(ref, ref[:2], baseline, forecast or baseline, completed, False, override, reason,
-                tuple(preds))
+    return Node(
+        ref,
+        ref[:2],
+        baseline,
+        forecast or baseline,
+        completed,
+        False,
+        override,
+        reason,
+        tuple(preds),
+    )
 
 
 def test_graph_red_propagates_as_amber_downstream():
@@ -169,8 +246,10 @@ def test_graph_survives_a_cycle_and_a_long_chain():
         2: _node("T3-DB-0002", baseline=date(2024, 9, 30), preds=[1]),
     }
     assert set(evaluate_all(cyc, ON, TOL)) == {1, 2}
-    chain = {i: _node(f"T3-DB-{i:04d}", baseline=date(2024, 9, 30), preds=[i - 1] if i else [])
-             for i in range(5000)}
+    chain = {
+        i: _node(f"T3-DB-{i:04d}", baseline=date(2024, 9, 30), preds=[i - 1] if i else [])
+        for i in range(5000)
+    }
     chain[0] = _node("T3-DB-0000", baseline=date(2024, 8, 1))
     results = evaluate_all(chain, ON, TOL)
     assert results[1].value == "A" and results[4999].value == "G"

@@ -24,15 +24,23 @@ def pmo(world):
 def test_create_sets_tier_and_workstream_and_validates_reference(pmo):
     forum = ForumFactory(code="SITAG")
     m = services.milestone_create(
-        actor=pmo, reference="t2-te-0700", forum=forum, title="Prep",
-        baseline_date=date(2024, 8, 26), forecast_date=date(2024, 9, 26),
+        actor=pmo,
+        reference="t2-te-0700",
+        forum=forum,
+        title="Prep",
+        baseline_date=date(2024, 8, 26),
+        forecast_date=date(2024, 9, 26),
     )
     assert (m.reference, m.tier, m.workstream) == ("T2-TE-0700", "T2", "TE")
     assert m.history.first().history_user == pmo
     with pytest.raises(ValidationError) as err:
         services.milestone_create(
-            actor=pmo, reference="T4-XX-1", forum=forum, title="Bad",
-            baseline_date=date(2024, 8, 26), forecast_date=date(2024, 9, 26),
+            actor=pmo,
+            reference="T4-XX-1",
+            forum=forum,
+            title="Bad",
+            baseline_date=date(2024, 8, 26),
+            forecast_date=date(2024, 9, 26),
         )
     assert "reference" in err.value.message_dict
 
@@ -54,12 +62,18 @@ def test_reforecast_records_old_new_who_when_why(pmo):
             actor=pmo, milestone=m, forecast_date=date(2024, 10, 4), reason=" "
         )
     services.milestone_reforecast(
-        actor=pmo, milestone=m, forecast_date=date(2024, 10, 4), reason="Supplier late",
+        actor=pmo,
+        milestone=m,
+        forecast_date=date(2024, 10, 4),
+        reason="Supplier late",
         expected_version=1,
     )
     change = Reforecast.objects.get(milestone=m)
     assert (change.old_date, change.new_date, change.changed_by, change.reason) == (
-        date(2024, 9, 30), date(2024, 10, 4), pmo, "Supplier late"
+        date(2024, 9, 30),
+        date(2024, 10, 4),
+        pmo,
+        "Supplier late",
     )
     assert m.history.first().history_change_reason == "Reforecast: Supplier late"
 
@@ -67,7 +81,10 @@ def test_reforecast_records_old_new_who_when_why(pmo):
 def test_rebaseline_is_explicit_and_in_history(pmo):
     m = MilestoneFactory(baseline_date=date(2024, 9, 30))
     services.milestone_rebaseline(
-        actor=pmo, milestone=m, baseline_date=date(2024, 10, 31), reason="CR054 approved",
+        actor=pmo,
+        milestone=m,
+        baseline_date=date(2024, 10, 31),
+        reason="CR054 approved",
         expected_version=1,
     )
     m.refresh_from_db()
@@ -81,7 +98,10 @@ def test_rebaseline_is_explicit_and_in_history(pmo):
         )
     with pytest.raises(StaleEdit):
         services.milestone_rebaseline(
-            actor=pmo, milestone=m, baseline_date=date(2024, 11, 1), reason="x",
+            actor=pmo,
+            milestone=m,
+            baseline_date=date(2024, 11, 1),
+            reason="x",
             expected_version=1,
         )
 
@@ -133,8 +153,9 @@ def test_recompute_is_set_based_and_reaches_downstream(pmo, django_assert_max_nu
     others = MilestoneFactory.create_batch(30)
     assert services.milestones_recompute(on=ON) == 33
     assert services.milestones_recompute(on=ON) == 0  # idempotent
-    Milestone.objects.filter(pk=a.pk).update(baseline_date=date(2024, 8, 1),
-                                              forecast_date=date(2024, 8, 1))
+    Milestone.objects.filter(pk=a.pk).update(
+        baseline_date=date(2024, 8, 1), forecast_date=date(2024, 8, 1)
+    )
     with django_assert_max_num_queries(15):  # incl. savepoint, temp table, COPY
         changed = services.milestones_recompute(on=ON, milestone_ids=[a.pk])
     assert changed == 2  # a turns Red, b turns Amber; c stays Green
@@ -165,8 +186,11 @@ def test_snapshot_and_previous_rag(pmo):
 
 
 def _csv(*lines):
-    return ("ref,forum,title,baseline_date,forecast_date,responsible,commentary\n"
-            + "\n".join(lines) + "\n").encode()
+    return (
+        "ref,forum,title,baseline_date,forecast_date,responsible,commentary\n"
+        + "\n".join(lines)
+        + "\n"
+    ).encode()
 
 
 def test_import_all_or_nothing_reports_the_bad_row(pmo):
@@ -206,8 +230,12 @@ def test_import_rejects_duplicate_and_malformed_references(pmo):
 
 def test_import_applies_creates_updates_and_reforecasts(pmo):
     ForumFactory(code="QAG")
-    MilestoneFactory(reference="T3-QU-0001", forum=ForumFactory(code="QAG"),
-                     baseline_date=date(2024, 9, 30), forecast_date=date(2024, 9, 30))
+    MilestoneFactory(
+        reference="T3-QU-0001",
+        forum=ForumFactory(code="QAG"),
+        baseline_date=date(2024, 9, 30),
+        forecast_date=date(2024, 9, 30),
+    )
     content = _csv(
         "T3-QU-0002,QAG (Non-SIT LDSO),New,2024-09-01,2024-09-01,PP,",
         "T3-QU-0001,QAG,Renamed,2024-09-30,2024-10-04,PP,moved",
@@ -216,7 +244,9 @@ def test_import_applies_creates_updates_and_reforecasts(pmo):
     assert (result.created, result.updated) == (1, 1)
     new = Milestone.objects.get(reference="T3-QU-0002")
     assert (new.forum.code, new.forum_stream, new.forum_label) == (
-        "QAG", "Non-SIT LDSO", "QAG (Non-SIT LDSO)"
+        "QAG",
+        "Non-SIT LDSO",
+        "QAG (Non-SIT LDSO)",
     )
     change = Reforecast.objects.get()
     assert (change.new_date, change.reason) == (date(2024, 10, 4), "Imported from m.csv")
@@ -225,11 +255,13 @@ def test_import_applies_creates_updates_and_reforecasts(pmo):
 
 
 def test_import_refuses_baseline_change(pmo):
-    MilestoneFactory(reference="T3-QU-0001", forum=ForumFactory(code="QAG"),
-                     baseline_date=date(2024, 9, 30))
+    MilestoneFactory(
+        reference="T3-QU-0001", forum=ForumFactory(code="QAG"), baseline_date=date(2024, 9, 30)
+    )
     with pytest.raises(ImportRejected) as err:
         services.milestones_import(
-            actor=pmo, filename="m.csv",
+            actor=pmo,
+            filename="m.csv",
             content=_csv("T3-QU-0001,QAG,X,2024-10-30,2024-10-30,,"),
         )
     assert err.value.problems[0].column == "baseline_date"
@@ -238,10 +270,16 @@ def test_import_refuses_baseline_change(pmo):
 def test_reforecasts_between_lists_slips(pmo):
     m = MilestoneFactory(forecast_date=date(2024, 9, 30))
     t0 = timezone.make_aware(datetime(2024, 8, 10))
-    services.milestone_reforecast(actor=pmo, milestone=m, forecast_date=date(2024, 10, 7),
-                                  reason="late", when=t0)
-    services.milestone_reforecast(actor=pmo, milestone=m, forecast_date=date(2024, 10, 1),
-                                  reason="recovered", when=t0 + timedelta(days=20))
+    services.milestone_reforecast(
+        actor=pmo, milestone=m, forecast_date=date(2024, 10, 7), reason="late", when=t0
+    )
+    services.milestone_reforecast(
+        actor=pmo,
+        milestone=m,
+        forecast_date=date(2024, 10, 1),
+        reason="recovered",
+        when=t0 + timedelta(days=20),
+    )
     window = selectors.reforecasts_between(t0 - timedelta(days=1), t0 + timedelta(days=1))
     assert [(r.old_date, r.new_date, r.slip_days, r.changed_by) for r in window] == [
         (date(2024, 9, 30), date(2024, 10, 7), 7, pmo)
@@ -252,8 +290,9 @@ def test_reforecasts_between_lists_slips(pmo):
 
 def test_rag_counts_by_forum_and_tier_with_change(pmo):
     forum = ForumFactory(code="SITAG")
-    late = MilestoneFactory(forum=forum, baseline_date=date(2024, 8, 27),
-                            forecast_date=date(2024, 8, 27))
+    late = MilestoneFactory(
+        forum=forum, baseline_date=date(2024, 8, 27), forecast_date=date(2024, 8, 27)
+    )
     MilestoneFactory(forum=forum, baseline_date=date(2024, 12, 2))
     services.snapshot_take(on=date(2024, 8, 21))
     services.snapshot_take(on=ON)
@@ -261,7 +300,10 @@ def test_rag_counts_by_forum_and_tier_with_change(pmo):
     assert (table.snapshot_date, table.previous_date) == (ON, date(2024, 8, 21))
     (row,) = table.rows
     assert (row.forum, row.tier, row.counts, row.previous) == (
-        "SITAG", "T3", {"R": 1, "G": 1}, {"G": 2}
+        "SITAG",
+        "T3",
+        {"R": 1, "G": 1},
+        {"G": 2},
     )
     assert row.change == {"R": 1, "A": 0, "G": -1, "C": 0}
     older, newer = Snapshot.objects.order_by("taken_on")

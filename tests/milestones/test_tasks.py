@@ -16,7 +16,8 @@ def test_weekly_snapshot_refreshes_cache_and_records_every_milestone():
     snapshot = Snapshot.objects.get(pk=snapshot_id)
     assert snapshot.taken_on == date(2024, 8, 28)
     assert dict(snapshot.rows.values_list("milestone__reference", "rag")) == {
-        late.reference: "R", Milestone.objects.exclude(pk=late.pk).get().reference: "G"
+        late.reference: "R",
+        Milestone.objects.exclude(pk=late.pk).get().reference: "G",
     }
     assert Milestone.objects.get(pk=late.pk).rag_evaluated_on == date(2024, 8, 28)
     tasks.weekly_snapshot.delay(on="2024-08-28").get()  # a rerun replaces, never duplicates

@@ -27,9 +27,7 @@ def _register_queries(client, django_assert_num_queries, expected):
     return response
 
 
-def test_register_query_count_does_not_grow_with_rows(
-    world, pmo_client, django_assert_num_queries
-):
+def test_register_query_count_does_not_grow_with_rows(world, pmo_client, django_assert_num_queries):
     forum = ForumFactory(code="SITAG")
     org = world.organisation
     MilestoneFactory.create_batch(3, forum=forum, responsible_organisation=org)
@@ -44,8 +42,13 @@ def test_register_query_count_does_not_grow_with_rows(
 
 def test_register_shows_rag_with_reason_and_filters(world, client_for):
     forum = ForumFactory(code="QAG")
-    late = MilestoneFactory(forum=forum, forum_stream="Non-SIT LDSO", title="Late one",
-                            baseline_date=date(2024, 8, 1), forecast_date=date(2024, 8, 1))
+    late = MilestoneFactory(
+        forum=forum,
+        forum_stream="Non-SIT LDSO",
+        title="Late one",
+        baseline_date=date(2024, 8, 1),
+        forecast_date=date(2024, 8, 1),
+    )
     MilestoneFactory(forum=ForumFactory(code="SITAG"), title="Elsewhere")
     services.milestones_recompute(on=date(2024, 8, 28))
     client = client_for(world.users["observer"])
@@ -65,12 +68,16 @@ def test_inline_reforecast_asks_for_a_reason_and_records_it(world, pmo_client):
     url = reverse("milestone-inline", args=[m.pk, "forecast"])
     form = pmo_client.get(url, HTTP_HX_REQUEST="true")
     assert b'name="reason"' in form.content and b"<tr" in form.content
-    refused = pmo_client.post(url, {"version": 1, "forecast_date": "2024-10-04", "reason": ""},
-                              HTTP_HX_REQUEST="true")
+    refused = pmo_client.post(
+        url, {"version": 1, "forecast_date": "2024-10-04", "reason": ""}, HTTP_HX_REQUEST="true"
+    )
     assert b"This field is required" in refused.content
     assert Milestone.objects.get(pk=m.pk).forecast_date == date(2024, 9, 30)
-    saved = pmo_client.post(url, {"version": 1, "forecast_date": "2024-10-04",
-                                  "reason": "Vendor slip"}, HTTP_HX_REQUEST="true")
+    saved = pmo_client.post(
+        url,
+        {"version": 1, "forecast_date": "2024-10-04", "reason": "Vendor slip"},
+        HTTP_HX_REQUEST="true",
+    )
     assert saved.status_code == 200
     assert b"Fri 04/10/24" in saved.content and b'name="reason"' not in saved.content
     change = Reforecast.objects.get(milestone=m)
@@ -79,11 +86,17 @@ def test_inline_reforecast_asks_for_a_reason_and_records_it(world, pmo_client):
 
 def test_inline_commentary_and_at_risk(pmo_client):
     m = MilestoneFactory(baseline_date=date(2030, 1, 31))
-    r = pmo_client.post(reverse("milestone-inline", args=[m.pk, "commentary"]),
-                        {"version": 1, "commentary": "Waiting on PPs"}, HTTP_HX_REQUEST="true")
+    r = pmo_client.post(
+        reverse("milestone-inline", args=[m.pk, "commentary"]),
+        {"version": 1, "commentary": "Waiting on PPs"},
+        HTTP_HX_REQUEST="true",
+    )
     assert b"Waiting on PPs" in r.content
-    r = pmo_client.post(reverse("milestone-inline", args=[m.pk, "at_risk"]),
-                        {"version": 2, "at_risk": "on"}, HTTP_HX_REQUEST="true")
+    r = pmo_client.post(
+        reverse("milestone-inline", args=[m.pk, "at_risk"]),
+        {"version": 2, "at_risk": "on"},
+        HTTP_HX_REQUEST="true",
+    )
     m.refresh_from_db()
     assert m.at_risk and m.commentary == "Waiting on PPs"
     assert b"At risk" in r.content and m.rag == "A"
@@ -95,10 +108,14 @@ def test_inline_commentary_and_at_risk(pmo_client):
 
 def test_inline_stale_edit_is_refused_with_what_changed(world, pmo_client):
     m = MilestoneFactory(commentary="original")
-    services.milestone_update(actor=world.users["pmo"], milestone=m, expected_version=1,
-                              commentary="Someone else's words")
-    r = pmo_client.post(reverse("milestone-inline", args=[m.pk, "commentary"]),
-                        {"version": 1, "commentary": "Mine"}, HTTP_HX_REQUEST="true")
+    services.milestone_update(
+        actor=world.users["pmo"], milestone=m, expected_version=1, commentary="Someone else's words"
+    )
+    r = pmo_client.post(
+        reverse("milestone-inline", args=[m.pk, "commentary"]),
+        {"version": 1, "commentary": "Mine"},
+        HTTP_HX_REQUEST="true",
+    )
     body = r.content.decode()
     assert "Someone else saved this record" in body and "Someone else&#x27;s words" in body
     assert Milestone.objects.get(pk=m.pk).commentary == "Someone else's words"
@@ -108,10 +125,18 @@ def test_inline_stale_edit_is_refused_with_what_changed(world, pmo_client):
 def test_edit_form_stale_version_refused(world, pmo_client):
     m = MilestoneFactory(title="Old")
     url = reverse("milestone-edit", args=[m.pk])
-    services.milestone_update(actor=world.users["pmo"], milestone=m, expected_version=1,
-                              title="Changed by Alice")
-    r = pmo_client.post(url, {"version": 1, "title": "Bob's title", "forum": m.forum_id,
-                              "forecast_date": m.forecast_date.isoformat()})
+    services.milestone_update(
+        actor=world.users["pmo"], milestone=m, expected_version=1, title="Changed by Alice"
+    )
+    r = pmo_client.post(
+        url,
+        {
+            "version": 1,
+            "title": "Bob's title",
+            "forum": m.forum_id,
+            "forecast_date": m.forecast_date.isoformat(),
+        },
+    )
     assert r.status_code == 200
     assert "Changed by Alice" in r.content.decode()
     assert Milestone.objects.get(pk=m.pk).title == "Changed by Alice"
@@ -123,8 +148,10 @@ def test_edit_form_reforecast_needs_reason(pmo_client):
     data = {"version": 1, "title": m.title, "forum": m.forum_id, "forecast_date": "2024-10-30"}
     r = pmo_client.post(url, data)
     assert "Say why the forecast date changes" in r.content.decode()
-    r = pmo_client.post(url, {**data, "forecast_reason": "Replan", "rag_override": "G",
-                              "override_reason": "SRO call"})
+    r = pmo_client.post(
+        url,
+        {**data, "forecast_reason": "Replan", "rag_override": "G", "override_reason": "SRO call"},
+    )
     assert r.status_code == 302
     m.refresh_from_db()
     assert (m.forecast_date, m.rag_override, m.version) == (date(2024, 10, 30), "G", 3)
@@ -133,8 +160,9 @@ def test_edit_form_reforecast_needs_reason(pmo_client):
 def test_participant_cannot_post_inline(world, client_for):
     m = MilestoneFactory()
     client = client_for(world.users["other_participant"])
-    r = client.post(reverse("milestone-inline", args=[m.pk, "commentary"]),
-                    {"version": 1, "commentary": "x"})
+    r = client.post(
+        reverse("milestone-inline", args=[m.pk, "commentary"]), {"version": 1, "commentary": "x"}
+    )
     assert r.status_code == 403
     assert Milestone.objects.get(pk=m.pk).commentary == ""
 
@@ -147,8 +175,9 @@ def test_import_page_one_bad_row_changes_nothing(pmo_client):
         b"T3-QU-0002,QAG,Bad,01/09/2024,2024-09-01\n"
         b"T3-QU-0003,QAG,Good,2024-09-01,2024-09-01\n"
     )
-    r = pmo_client.post(reverse("milestone-import"),
-                        {"file": SimpleUploadedFile("m.csv", content, "text/csv")})
+    r = pmo_client.post(
+        reverse("milestone-import"), {"file": SimpleUploadedFile("m.csv", content, "text/csv")}
+    )
     body = r.content.decode()
     assert r.status_code == 400
     assert "Nothing was imported" in body and "Line 3" in body and "baseline_date" in body
@@ -159,8 +188,12 @@ def test_import_xlsx_round_trip_of_export(world, pmo_client):
     from openpyxl import load_workbook
 
     forum = ForumFactory(code="MCAG")
-    MilestoneFactory(reference="T3-MI-0033", forum=forum, forum_stream="Transition",
-                     commentary="Awaiting code bodies")
+    MilestoneFactory(
+        reference="T3-MI-0033",
+        forum=forum,
+        forum_stream="Transition",
+        commentary="Awaiting code bodies",
+    )
     MilestoneFactory(reference="T3-MI-0034", forum=ForumFactory(code="QAG"))
     r = pmo_client.get(reverse("milestone-export"), {"forum": "MCAG", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(r.content)).active
@@ -168,8 +201,9 @@ def test_import_xlsx_round_trip_of_export(world, pmo_client):
     assert rows[0][:5] == ("ref", "forum", "title", "baseline_date", "forecast_date")
     assert [row[0] for row in rows[1:]] == ["T3-MI-0033"]
     assert rows[1][1] == "MCAG (Transition)"
-    r = pmo_client.post(reverse("milestone-import"),
-                        {"file": SimpleUploadedFile("back.xlsx", r.content)})
+    r = pmo_client.post(
+        reverse("milestone-import"), {"file": SimpleUploadedFile("back.xlsx", r.content)}
+    )
     assert r.status_code == 302
     assert Milestone.objects.get(reference="T3-MI-0033").forum_stream == "Transition"
 
@@ -187,8 +221,9 @@ def test_dashboard_headers_carry_the_three_dates(world, client_for):
     MeetingFactory(date=date(2024, 9, 4))
     MilestoneFactory(baseline_date=date(2024, 8, 27), forecast_date=date(2024, 8, 27))
     services.snapshot_take(on=date(2024, 8, 21))
-    r = client_for(world.users["observer"]).get(reverse("milestone-dashboard"),
-                                                {"on": "2024-08-28"})
+    r = client_for(world.users["observer"]).get(
+        reverse("milestone-dashboard"), {"on": "2024-08-28"}
+    )
     body = r.content.decode()
     assert "Previous RAG 21/08/24" in body
     assert "Current RAG 28/08/24" in body
@@ -200,11 +235,14 @@ def test_detail_shows_reason_history_and_trend(world, client_for):
     m = MilestoneFactory(forecast_date=date(2024, 9, 30))
     p = MilestoneFactory(title="Upstream")
     m.predecessors.add(p)
-    services.milestone_reforecast(actor=world.users["pmo"], milestone=m,
-                                  forecast_date=date(2024, 10, 7), reason="Vendor slip")
-    body = client_for(world.users["other_participant"]).get(
-        reverse("milestone-detail", args=[m.pk])
-    ).content.decode()
+    services.milestone_reforecast(
+        actor=world.users["pmo"], milestone=m, forecast_date=date(2024, 10, 7), reason="Vendor slip"
+    )
+    body = (
+        client_for(world.users["other_participant"])
+        .get(reverse("milestone-detail", args=[m.pk]))
+        .content.decode()
+    )
     assert "Vendor slip" in body and "<polyline" in body and "Upstream" in body
     assert "Reforecast: Vendor slip" in body  # change history with its reason
 
@@ -218,16 +256,28 @@ def test_home_panel_counts_rags(world, client_for):
 
 def test_create_and_rebaseline_pages(world, pmo_client):
     forum = ForumFactory(code="SITAG")
-    r = pmo_client.post(reverse("milestone-create"), {
-        "reference": "T2-TE-0700", "forum": forum.pk, "title": "Preparation complete",
-        "baseline_date": "2024-08-26", "forecast_date": "2024-09-26",
-    })
+    r = pmo_client.post(
+        reverse("milestone-create"),
+        {
+            "reference": "T2-TE-0700",
+            "forum": forum.pk,
+            "title": "Preparation complete",
+            "baseline_date": "2024-08-26",
+            "forecast_date": "2024-09-26",
+        },
+    )
     m = Milestone.objects.get(reference="T2-TE-0700")
     assert r.status_code == 302 and (m.tier, m.workstream) == ("T2", "TE")
-    duplicate = pmo_client.post(reverse("milestone-create"), {
-        "reference": "T2-TE-0700", "forum": forum.pk, "title": "Again",
-        "baseline_date": "2024-08-26", "forecast_date": "2024-09-26",
-    })
+    duplicate = pmo_client.post(
+        reverse("milestone-create"),
+        {
+            "reference": "T2-TE-0700",
+            "forum": forum.pk,
+            "title": "Again",
+            "baseline_date": "2024-08-26",
+            "forecast_date": "2024-09-26",
+        },
+    )
     assert "already in the register" in duplicate.content.decode()
     url = reverse("milestone-rebaseline", args=[m.pk])
     r = pmo_client.post(url, {"version": 1, "baseline_date": "2024-09-26", "reason": ""})
@@ -244,8 +294,12 @@ def test_edit_sets_predecessors_by_reference_and_refuses_unknown_or_cycles(pmo_c
     a = MilestoneFactory(reference="T3-DB-0153")
     b = MilestoneFactory(reference="T3-DB-0154")
     url = reverse("milestone-edit", args=[b.pk])
-    data = {"version": 1, "title": b.title, "forum": b.forum_id,
-            "forecast_date": b.forecast_date.isoformat()}
+    data = {
+        "version": 1,
+        "title": b.title,
+        "forum": b.forum_id,
+        "forecast_date": b.forecast_date.isoformat(),
+    }
     r = pmo_client.post(url, {**data, "predecessors": "t3-db-0153, T3-XX-0001"})
     assert "Not in the register: T3-XX-0001" in r.content.decode()
     r = pmo_client.post(url, {**data, "predecessors": "T3-DB-0154"})
@@ -254,8 +308,15 @@ def test_edit_sets_predecessors_by_reference_and_refuses_unknown_or_cycles(pmo_c
     assert r.status_code == 302
     assert list(b.predecessors.all()) == [a]
     back = reverse("milestone-edit", args=[a.pk])
-    r = pmo_client.post(back, {"version": 1, "title": a.title, "forum": a.forum_id,
-                               "forecast_date": a.forecast_date.isoformat(),
-                               "predecessors": "T3-DB-0154"})
+    r = pmo_client.post(
+        back,
+        {
+            "version": 1,
+            "title": a.title,
+            "forum": a.forum_id,
+            "forecast_date": a.forecast_date.isoformat(),
+            "predecessors": "T3-DB-0154",
+        },
+    )
     assert "would make the milestone depend on itself" in r.content.decode()
     assert pmo_client.get(url).content.decode().count("T3-DB-0153") >= 1

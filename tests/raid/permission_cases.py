@@ -24,14 +24,21 @@ def _theme(world):
 
 def _create(world, kwargs):
     return {
-        "reference": "R960", "type": "risk", "title": "New risk", "classification": "public",
-        "likelihood": 2, "impact": 3,
+        "reference": "R960",
+        "type": "risk",
+        "title": "New risk",
+        "classification": "public",
+        "likelihood": 2,
+        "impact": 3,
     }
 
 
 def _edit(world, kwargs):
     return {
-        "version": 1, "reference": kwargs["reference"], "type": "risk", "title": "Renamed",
+        "version": 1,
+        "reference": kwargs["reference"],
+        "type": "risk",
+        "title": "Renamed",
         "classification": "public",
     }
 
@@ -44,7 +51,10 @@ CASES = [
     ViewCase("raid-export", EVERYONE, data=lambda w, k: {"format": "xlsx"}, label="xlsx"),
     ViewCase("raid-item-detail", EVERYONE, setup=_public),
     ViewCase(
-        "raid-item-detail", READERS_OF_RESTRICTED, setup=_restricted, refused_status=404,
+        "raid-item-detail",
+        READERS_OF_RESTRICTED,
+        setup=_restricted,
+        refused_status=404,
         label="restricted",
     ),
     ViewCase("raid-import", PMO_ONLY),
@@ -54,42 +64,70 @@ CASES = [
     ViewCase("raid-item-edit", PMO_ONLY, method="post", setup=_public, data=_edit, label="save"),
     ViewCase("raid-item-score", PMO_ONLY, setup=_public),
     ViewCase(
-        "raid-item-score", PMO_ONLY, method="post", setup=_public, label="save",
+        "raid-item-score",
+        PMO_ONLY,
+        method="post",
+        setup=_public,
+        label="save",
         data=lambda w, k: {"version": 1, "likelihood": 4, "impact": 5, "reason": "Worse"},
     ),
     ViewCase(
-        "raid-item-close", PMO_ONLY, method="post", setup=_public,
+        "raid-item-close",
+        PMO_ONLY,
+        method="post",
+        setup=_public,
         data=lambda w, k: {"version": 1, "closure_reason": "Mitigated"},
     ),
     ViewCase(
-        "raid-item-convert", PMO_ONLY, method="post", setup=_public,
+        "raid-item-convert",
+        PMO_ONLY,
+        method="post",
+        setup=_public,
         data=lambda w, k: {"version": 1, "new_reference": "I900"},
     ),
     ViewCase(
-        "raid-step-add", PMO_ONLY, method="post", setup=_public,
+        "raid-step-add",
+        PMO_ONLY,
+        method="post",
+        setup=_public,
         data=lambda w, k: {"new-text": "Escalate", "new-state": "not_started"},
     ),
     ViewCase("raid-step-edit", PMO_ONLY, setup=_step),
     ViewCase(
-        "raid-step-edit", PMO_ONLY, method="post", setup=_step, label="save",
+        "raid-step-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_step,
+        label="save",
         data=lambda w, k: {
-            f"step{k['pk']}-version": 1, f"step{k['pk']}-text": "Escalate to PSG",
+            f"step{k['pk']}-version": 1,
+            f"step{k['pk']}-text": "Escalate to PSG",
             f"step{k['pk']}-state": "in_progress",
         },
     ),
     ViewCase(
-        "raid-step-move", PMO_ONLY, method="post", setup=_step,
+        "raid-step-move",
+        PMO_ONLY,
+        method="post",
+        setup=_step,
         data=lambda w, k: {"direction": "up"},
     ),
     ViewCase("raid-step-delete", PMO_ONLY, method="post", setup=_step),
     ViewCase("raid-theme-create", PMO_ONLY),
     ViewCase(
-        "raid-theme-create", PMO_ONLY, method="post", label="save",
+        "raid-theme-create",
+        PMO_ONLY,
+        method="post",
+        label="save",
         data=lambda w, k: {"name": "Early Life", "position": 6},
     ),
     ViewCase("raid-theme-edit", PMO_ONLY, setup=_theme),
     ViewCase(
-        "raid-theme-edit", PMO_ONLY, method="post", setup=_theme, label="save",
+        "raid-theme-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_theme,
+        label="save",
         data=lambda w, k: {"version": 1, "name": "SIT Execution", "position": 1, "summary": "S"},
     ),
 ]

@@ -43,11 +43,15 @@ def test_demo_raid_log(world):
     assert movement["R948"] == "New item"
     i191 = RaidItem.objects.get(reference="i191")
     assert (i191.classification, i191.stated_band, i191.score_given_directly) == (
-        "public", "critical", True,
+        "public",
+        "critical",
+        True,
     )
     r849 = RaidItem.objects.get(reference="R849")
     assert (r849.current_score, r849.score_given_directly, r849.classification) == (
-        25, True, "restricted",
+        25,
+        True,
+        "restricted",
     )
     assert RaidItem.objects.get(reference="R-DCC-1").printed_reference == "1"
     participant = world.users["participant"]
@@ -80,7 +84,9 @@ def test_optional_theme_texts_load_idempotently(tmp_path):
     load_raid_themes(LoadContext(tmp_path))
     theme = Theme.objects.get(name="SIT Execution")
     assert (theme.summary, theme.mitigation_approach, theme.position) == (
-        "Factors that may stop SIT finishing", "Monitor the MVC", 1,
+        "Factors that may stop SIT finishing",
+        "Monitor the MVC",
+        1,
     )
     assert Theme.objects.get(name="Early Life Risks").position == 6
     rows = Theme.history.count()

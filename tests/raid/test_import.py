@@ -66,8 +66,16 @@ def test_type_inference(printed, description, type_):
 
 @pytest.mark.parametrize(
     ("text", "band"),
-    [("Critical", "critical"), ("high", "high"), ("Medium/High", "high"), ("A", "medium"),
-     ("R", "high"), ("G", "low"), ("", ""), ("Severe", "?")],
+    [
+        ("Critical", "critical"),
+        ("high", "high"),
+        ("Medium/High", "high"),
+        ("A", "medium"),
+        ("R", "high"),
+        ("G", "low"),
+        ("", ""),
+        ("Severe", "?"),
+    ],
 )
 def test_band_parsing(text, band):
     assert parse_band(text) == band
@@ -99,12 +107,16 @@ def test_seed_layout_is_accepted_with_documented_rules():
     assert summary["created"] == 3
     i191 = RaidItem.objects.get(reference="i191")
     assert (i191.stated_band, i191.score_given_directly, i191.classification) == (
-        "critical", True, "public",
+        "critical",
+        True,
+        "public",
     )
     assert [s.text for s in i191.steps.order_by("position")] == ["Plan", "Act"]
     dcc = RaidItem.objects.get(reference="R-DCC-1")
     assert (dcc.printed_reference, dcc.stated_band, dcc.stated_band_text) == (
-        "1", "high", "Medium/High",
+        "1",
+        "high",
+        "Medium/High",
     )
     assert dcc.classification == "restricted"  # empty classification: the safe default
     ldso = RaidItem.objects.get(reference="R-LDSO-01")
@@ -128,11 +140,7 @@ def test_one_bad_row_rejects_the_whole_file():
 
 
 def test_database_problems_also_reject_everything():
-    content = (
-        b"ref,type,description,milestones\n"
-        b"R1,risk,Fine,\n"
-        b"R2,risk,Links a ghost,T9-XX-0001\n"
-    )
+    content = b"ref,type,description,milestones\nR1,risk,Fine,\nR2,risk,Links a ghost,T9-XX-0001\n"
     with pytest.raises(ImportRejected, match="no milestone"):
         _load(content)
     assert not RaidItem.objects.exists()

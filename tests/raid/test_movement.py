@@ -56,9 +56,7 @@ def rescore(item, score, when):
 def test_movement_boundaries(psg_meetings, world, rescored_at, reporting, expected):
     item = make()
     rescore(item, 15, rescored_at)
-    movement = selectors.item_movement(
-        user=world.users["pmo"], item=item, reporting_date=reporting
-    )
+    movement = selectors.item_movement(user=world.users["pmo"], item=item, reporting_date=reporting)
     assert movement.text == expected
 
 
@@ -82,7 +80,9 @@ def test_increase_and_close(psg_meetings, world):
     rescore(up, 17, at(2024, 8, 20, 10))
     gone = make("R3", score=9)
     services.raid_item_close(
-        item=gone, expected_version=None, closure_reason="Mitigated",
+        item=gone,
+        expected_version=None,
+        closure_reason="Mitigated",
         history_date=at(2024, 8, 21, 10),
     )
     found = selectors.movements(
@@ -100,7 +100,9 @@ def test_changes_between_lists_new_closed_and_rescored(psg_meetings, world):
     rescore(moved, 24, at(2024, 8, 15, 9))
     closed = make("R11", score=9)
     services.raid_item_close(
-        item=closed, expected_version=None, closure_reason="Done",
+        item=closed,
+        expected_version=None,
+        closure_reason="Done",
         history_date=at(2024, 8, 16, 9),
     )
     new = make("R12", score=5, when=at(2024, 8, 20, 9))

@@ -23,8 +23,14 @@ def moved(psg_meetings):
         name="SIT Execution", summary="Why SIT may slip", mitigation_approach="Monitor the MVC"
     )
     up = services.raid_item_create(
-        reference="R1", type="risk", title="Goes up", description="There is a risk it rises",
-        theme=theme, likelihood=3, impact=4, classification=Classification.PUBLIC,
+        reference="R1",
+        type="risk",
+        title="Goes up",
+        description="There is a risk it rises",
+        theme=theme,
+        likelihood=3,
+        impact=4,
+        classification=Classification.PUBLIC,
         history_date=at(2024, 8, 1, 12),
         steps=[services.StepSpec("Watch it"), services.StepSpec("Escalate")],
     )
@@ -32,12 +38,23 @@ def moved(psg_meetings):
         item=up, expected_version=None, likelihood=4, impact=5, history_date=at(2024, 8, 20, 9)
     )
     services.raid_item_create(
-        reference="R2", type="risk", title="Stays", theme=theme, likelihood=2, impact=2,
-        classification=Classification.PUBLIC, history_date=at(2024, 8, 1, 12),
+        reference="R2",
+        type="risk",
+        title="Stays",
+        theme=theme,
+        likelihood=2,
+        impact=2,
+        classification=Classification.PUBLIC,
+        history_date=at(2024, 8, 1, 12),
     )
     services.raid_item_create(
-        reference="R3", type="risk", title="New", likelihood=1, impact=1,
-        classification=Classification.PUBLIC, history_date=at(2024, 8, 21, 9),
+        reference="R3",
+        type="risk",
+        title="New",
+        likelihood=1,
+        impact=1,
+        classification=Classification.PUBLIC,
+        history_date=at(2024, 8, 21, 9),
     )
     return theme
 
@@ -71,14 +88,24 @@ def test_top_items_with_movement(moved, world):
 @pytest.mark.parametrize(
     ("template", "context_for"),
     [
-        ("raid/_heatmap.html", lambda user: {
-            "heat": selectors.heatmap(user=user, reporting_date=REPORTING)}),
-        ("raid/_key_items_table.html", lambda user: {
-            "items": selectors.key_items(user=user, reporting_date=REPORTING),
-            "context": selectors.movement_context(REPORTING)}),
-        ("raid/_theme_slide.html", lambda user: {
-            "slide": selectors.theme_summaries(user=user, reporting_date=REPORTING)[0],
-            "context": selectors.movement_context(REPORTING)}),
+        (
+            "raid/_heatmap.html",
+            lambda user: {"heat": selectors.heatmap(user=user, reporting_date=REPORTING)},
+        ),
+        (
+            "raid/_key_items_table.html",
+            lambda user: {
+                "items": selectors.key_items(user=user, reporting_date=REPORTING),
+                "context": selectors.movement_context(REPORTING),
+            },
+        ),
+        (
+            "raid/_theme_slide.html",
+            lambda user: {
+                "slide": selectors.theme_summaries(user=user, reporting_date=REPORTING)[0],
+                "context": selectors.movement_context(REPORTING),
+            },
+        ),
     ],
 )
 def test_partials_render_for_the_pdf(moved, world, template, context_for):
@@ -91,8 +118,10 @@ def test_partials_render_for_the_pdf(moved, world, template, context_for):
 def test_key_items_table_prints_the_pack_columns(moved, world):
     html = render_to_string(
         "raid/_key_items_table.html",
-        {"items": selectors.key_items(user=world.users["pmo"], reporting_date=REPORTING),
-         "context": selectors.movement_context(REPORTING)},
+        {
+            "items": selectors.key_items(user=world.users["pmo"], reporting_date=REPORTING),
+            "context": selectors.movement_context(REPORTING),
+        },
     )
     assert "Score increased from 18 to 25" in html
     assert "18 / 25 / –" in html  # initial / current / target

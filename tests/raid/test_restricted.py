@@ -21,13 +21,20 @@ def items(world, psg_meetings):
     theme = ThemeFactory(name="Shared theme")
     ThemeFactory(name="Secret theme")
     secret = RaidItemFactory(
-        reference=SECRET, title=SECRET_TITLE, classification=Classification.RESTRICTED,
-        theme=theme, likelihood=5, impact=5, current_score=30,
+        reference=SECRET,
+        title=SECRET_TITLE,
+        classification=Classification.RESTRICTED,
+        theme=theme,
+        likelihood=5,
+        impact=5,
+        current_score=30,
     )
     step = MitigationStepFactory(item=secret, position=1, text="Hidden step")
     public = RaidItemFactory(reference="R100", title="Public risk", theme=theme)
     secret_only = RaidItemFactory(
-        reference="R778", title="Also secret", classification=Classification.RESTRICTED,
+        reference="R778",
+        title="Also secret",
+        classification=Classification.RESTRICTED,
         theme=ThemeFactory(name="Secret theme"),
     )
     return {"secret": secret, "public": public, "step": step, "secret_only": secret_only}
@@ -77,9 +84,7 @@ def test_xlsx_export_hides_restricted(items, world, client_for, role):
 
 @pytest.mark.parametrize("role", HIDDEN_FROM)
 @pytest.mark.parametrize("reference", [SECRET, SECRET.lower()])
-@pytest.mark.parametrize(
-    "name", ["raid-item-detail", "raid-item-edit", "raid-item-score"]
-)
+@pytest.mark.parametrize("name", ["raid-item-detail", "raid-item-edit", "raid-item-score"])
 def test_guessed_item_urls_answer_404(items, world, client_for, role, reference, name):
     response = client_for(world.users[role]).get(reverse(name, kwargs={"reference": reference}))
     assert response.status_code == 404

@@ -23,8 +23,9 @@ def form_data(matrix=None, bands=DEFAULT_BANDS, reason="Recalibrated"):
 
 def test_matrix_change_rescores_items_with_history(world, client_for):
     item = RaidItemFactory(reference="R1", likelihood=3, impact=4, current_score=18)
-    direct = RaidItemFactory(reference="R2", likelihood=None, impact=None, current_score=18,
-                             score_given_directly=True)
+    direct = RaidItemFactory(
+        reference="R2", likelihood=None, impact=None, current_score=18, score_given_directly=True
+    )
     matrix = dict(default_config().matrix)
     matrix[(3, 4)] = 19
     response = client_for(world.users["pmo"]).post(reverse("raid-scoring-edit"), form_data(matrix))

@@ -79,7 +79,11 @@ def test_writes_are_recorded_with_actor_and_reason(world):
     pmo = world.users["pmo"]
     item = create(actor=pmo, likelihood=3, impact=4)
     services.raid_item_rescore(
-        actor=pmo, item=item, expected_version=item.version, likelihood=4, impact=5,
+        actor=pmo,
+        item=item,
+        expected_version=item.version,
+        likelihood=4,
+        impact=5,
         reason="Supplier slipped",
     )
     latest = item.history.order_by("-history_id").first()
@@ -103,12 +107,17 @@ def test_stale_edit_is_refused_and_names_the_change(world):
     item = create(actor=pmo, likelihood=3, impact=4)
     opened = item.version
     services.raid_item_rescore(
-        actor=pmo, item=RaidItem.objects.get(pk=item.pk), expected_version=opened,
-        likelihood=5, impact=5,
+        actor=pmo,
+        item=RaidItem.objects.get(pk=item.pk),
+        expected_version=opened,
+        likelihood=5,
+        impact=5,
     )
     with pytest.raises(StaleEdit, match="Someone else saved"):
         services.raid_item_update(
-            actor=pmo, item=RaidItem.objects.get(pk=item.pk), expected_version=opened,
+            actor=pmo,
+            item=RaidItem.objects.get(pk=item.pk),
+            expected_version=opened,
             title="Mine",
         )
     assert RaidItem.objects.get(pk=item.pk).title == "A risk"
@@ -125,11 +134,18 @@ def test_close_needs_a_reason():
 
 
 def test_convert_links_both_ways_and_carries_open_steps():
-    risk = create("R10", likelihood=4, impact=5, steps=[
-        services.StepSpec("Open step"), services.StepSpec("Done step", state=StepState.DONE)
-    ])
-    issue = services.raid_item_convert(item=risk, expected_version=risk.version,
-                                       new_reference="I10", reason="It happened")
+    risk = create(
+        "R10",
+        likelihood=4,
+        impact=5,
+        steps=[
+            services.StepSpec("Open step"),
+            services.StepSpec("Done step", state=StepState.DONE),
+        ],
+    )
+    issue = services.raid_item_convert(
+        item=risk, expected_version=risk.version, new_reference="I10", reason="It happened"
+    )
     risk.refresh_from_db()
     assert risk.status == Status.CONVERTED and risk.converted_to == issue
     assert issue.converted_from == risk

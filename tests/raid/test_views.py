@@ -16,12 +16,21 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def log(psg_meetings):
     theme = ThemeFactory(name="Migration")
     return {
-        "high": RaidItemFactory(reference="R1", title="High one", likelihood=3, impact=5,
-                                current_score=24, theme=theme, owner_text="DCC"),
-        "low": RaidItemFactory(reference="R2", title="Low one", likelihood=1, impact=2,
-                               current_score=3),
-        "issue": RaidItemFactory(reference="I3", type="issue", title="An issue", likelihood=4,
-                                 impact=5, current_score=25),
+        "high": RaidItemFactory(
+            reference="R1",
+            title="High one",
+            likelihood=3,
+            impact=5,
+            current_score=24,
+            theme=theme,
+            owner_text="DCC",
+        ),
+        "low": RaidItemFactory(
+            reference="R2", title="Low one", likelihood=1, impact=2, current_score=3
+        ),
+        "issue": RaidItemFactory(
+            reference="I3", type="issue", title="An issue", likelihood=4, impact=5, current_score=25
+        ),
     }
 
 
@@ -93,8 +102,13 @@ def test_stale_full_edit_is_refused(log, world, client_for):
     services.raid_item_update(actor=pmo, item=item, expected_version=1, title="Theirs")
     response = client_for(pmo).post(
         reverse("raid-item-edit", kwargs={"reference": "R1"}),
-        {"version": 1, "reference": "R1", "type": "risk", "title": "Mine",
-         "classification": "public"},
+        {
+            "version": 1,
+            "reference": "R1",
+            "type": "risk",
+            "title": "Mine",
+            "classification": "public",
+        },
     )
     assert response.status_code == 200
     assert "Someone else saved" in response.content.decode()
@@ -134,8 +148,11 @@ def test_steps_inline_add_edit_and_move(log, world, client_for):
     edit = reverse("raid-step-edit", kwargs={"pk": second.pk})
     response = client.post(
         edit,
-        {f"step{second.pk}-version": second.version, f"step{second.pk}-text": "Second, done",
-         f"step{second.pk}-state": "done"},
+        {
+            f"step{second.pk}-version": second.version,
+            f"step{second.pk}-text": "Second, done",
+            f"step{second.pk}-state": "done",
+        },
         **HTMX,
     )
     assert "1 of 2 steps done (50%)" in response.content.decode()
@@ -168,9 +185,11 @@ def test_convert_through_the_page(log, world, client_for):
     assert response.status_code == 302
     issue = RaidItem.objects.get(reference="I77")
     assert issue.converted_from.reference == "R1"
-    page = client_for(world.users["pmo"]).get(
-        reverse("raid-item-detail", kwargs={"reference": "I77"})
-    ).content.decode()
+    page = (
+        client_for(world.users["pmo"])
+        .get(reverse("raid-item-detail", kwargs={"reference": "I77"}))
+        .content.decode()
+    )
     assert "Converted from risk" in page
 
 
