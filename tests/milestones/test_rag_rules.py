@@ -124,7 +124,8 @@ def pred(ref="T3-DB-0002", forecast=date(2024, 9, 20), completed=None, rag="G"):
             "predecessor later",
             {"predecessors": (pred(forecast=date(2024, 10, 1)),)},
             "A",
-            "Predecessor T3-DB-0002 is forecast for 01 Oct 2024, after this forecast of 30 Sep 2024",
+            "Predecessor T3-DB-0002 is forecast for 01 Oct 2024, "
+            "after this forecast of 30 Sep 2024",
         ),
         (
             "predecessor same day",
