@@ -46,19 +46,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Each domain app owns its URLs under its own prefix; a missing urls module means the app
-# has no pages yet.
-for prefix, module in [
-    ("meetings/", "meetings.urls"),
-    ("milestones/", "milestones.urls"),
-    ("raid/", "raid.urls"),
-    ("change-requests/", "change_requests.urls"),
-    ("delivery/", "delivery.urls"),
-    ("dashboards/", "dashboards.urls"),
-    ("api/", "portal.api_urls"),
-]:
-    try:
-        urlpatterns.append(path(prefix, include(module)))
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
+# Each domain app owns its URLs under its own prefix.
+urlpatterns += [
+    path("meetings/", include("meetings.urls")),
+    path("milestones/", include("milestones.urls")),
+    path("raid/", include("raid.urls")),
+    path("change-requests/", include("change_requests.urls")),
+    path("delivery/", include("delivery.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/", include("portal.api_urls")),
+]
