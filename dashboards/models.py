@@ -15,11 +15,7 @@ from django.db.models import Q
 
 from portal.concurrency import Versioned
 from portal.history import GovernedQuerySet, governed_history
-
-
-class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    RESTRICTED = "restricted", "Restricted"
+from portal.models import Classification  # noqa: F401  (re-exported for this app's callers)
 
 
 class Edition(models.TextChoices):

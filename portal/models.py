@@ -95,6 +95,14 @@ class Forum(models.Model):
         return self.code
 
 
+class Classification(models.TextChoices):
+    """Document classification: Public goes to every party, Restricted to the steering group
+    and the programme only. RAID items and pack sections share it."""
+
+    PUBLIC = "public", "Public"
+    RESTRICTED = "restricted", "Restricted"
+
+
 class Role(models.TextChoices):
     PMO = "pmo", "PMO"
     PARTICIPANT = "participant", "Participant"

@@ -20,6 +20,7 @@ from django.db.models.functions import Upper
 
 from portal.concurrency import Versioned
 from portal.history import GovernedQuerySet, governed_history
+from portal.models import Classification  # noqa: F401  (re-exported for this app's callers)
 
 SCORE_MIN, SCORE_MAX = 1, 30
 score_validators = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
@@ -46,11 +47,6 @@ class Status(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
     CONVERTED = "converted", "Converted"
-
-
-class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    RESTRICTED = "restricted", "Restricted"
 
 
 class Band(models.TextChoices):
