@@ -39,6 +39,14 @@ class SectionType(models.TextChoices):
     DELIVERY_REPORTS = "delivery_reports", "Delivery reports"
     WHAT_CHANGED = "what_changed", "What changed since the last meeting"
     SUMMARY = "summary", "Summary and next steps"
+    DASHBOARD_INDEX = "dashboard_index", "Index of the delivery dashboards"
+    SIT_TARGETS = "sit_targets", "SIT completion targets"
+    SIT_MVC_STATUS = "sit_mvc_status", "SIT MVC status"
+    SIT_STAGE_STATUS = "sit_stage_status", "SIT stage statuses"
+    COHORT_TRIALS = "cohort_trials", "Cohort trial approach and plan"
+    WORKSTREAM_UPDATE = "workstream_update", "Workstream update"
+    ENGAGEMENT = "engagement", "Planned engagement (forward look)"
+    TIMELINE = "timeline", "Plan timeline (Gantt)"
 
 
 class PackSection(Versioned):
