@@ -219,10 +219,27 @@ class ReclassifyForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _summary_text(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+    )
+
+
 class SummaryForm(VersionedForm):
-    headline = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    recommendation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    """The PMO's words beside the computed roll-up, as the pack's summary slide prints them."""
+
+    objective = _summary_text("Objective", "What the steering group is asked to do", rows=2)
+    headline = _summary_text("Headline", "Beyond the computed counts, if anything", rows=2)
+    support_reasons = _summary_text("Why respondents supported it", "One point per line", 4)
+    rejection_reasons = _summary_text("Why respondents rejected it", "One point per line")
+    abstention_notes = _summary_text("Why respondents abstained", "One point per line")
+    implementation = _summary_text("Implementation", "One point per line")
+    table_notes = _summary_text("Notes on the responses table", "One point per line")
+    recommendation = _summary_text("Recommendation")
+    rationale = _summary_text("Rationale")
 
 
 class ViewForm(forms.Form):

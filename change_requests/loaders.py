@@ -6,11 +6,18 @@
   means every programme party was invited (the seed: 192 invited, 27 answered).
 - ia_views_<ref>.csv: the PMO's range of views per constituency.
 - ia_summary_<ref>.csv: the printed roll-up; the computed one must equal it, or nothing loads.
+- ia_pmo_<ref>.csv (part, text[, slide]): the PMO's words beside the roll-up (objective, reasons
+  for support and rejection, implementation, recommendation and rationale...), a point a row.
+- cr_history.csv (ref, stage, at[, ia_opened_on, ia_deadline, slide, basis]): when each CR moved
+  to each stage, oldest first, ending at the stage change_requests.csv gives it. Without it a
+  CR's stage is recorded as reached when the directory is loaded.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -44,6 +51,7 @@ CR_COLUMNS = [
     "owner_name",
     "owner_org",
 ]
+HISTORY_FILE = "cr_history.csv"
 # The views pages print some constituencies in short form (seed README, ia_views_cr054.csv).
 VIEW_CONSTITUENCY_ALIASES = {"DNO": "DNOs", "iDNO": "iDNOs", "Agents": "Ind. Agents"}
 
@@ -127,20 +135,29 @@ def load_change_requests(context: LoadContext) -> None:
         }
 
     parsed = collect(context.rows("change_requests.csv", required=CR_COLUMNS), parse)
+    histories = _histories(context, {item["reference"]: item["values"]["stage"] for item in parsed})
     now = timezone.now()
     by_reference = {}
     for item in parsed:
+        history = histories.get(item["reference"])
         existing = ChangeRequest.objects.filter(reference=item["reference"]).first()
+        dated = {}
+        if history:
+            dated = {
+                "stage_changed_at": history.moves[-1][1],
+                "ia_opened_on": history.ia_opened_on,
+                "ia_deadline": history.ia_deadline,
+            }
+        elif not existing:
+            dated = {"stage_changed_at": now}
         change_request, created = upsert(
             ChangeRequest,
             lookup={"reference": item["reference"]},
-            values={
-                **item["values"],
-                "number": item["number"],
-                **({} if existing else {"stage_changed_at": now}),
-            },
+            values={**item["values"], "number": item["number"], **dated},
         )
-        if (
+        if history:
+            _record_moves(change_request, history)
+        elif (
             created
             or not change_request.stage_changes.filter(to_stage=change_request.stage).exists()
         ):
@@ -164,6 +181,117 @@ def load_change_requests(context: LoadContext) -> None:
     for reference, filename in _ia_files(context, "summary").items():
         change_request = by_reference.get(reference) or _missing_cr(filename, reference)
         _check_summary(context, change_request, filename)
+    for reference, filename in _ia_files(context, "pmo").items():
+        change_request = by_reference.get(reference) or _missing_cr(filename, reference)
+        _load_pmo_summary(context, change_request, filename)
+
+
+def _noon(day: date | None) -> datetime | None:
+    return timezone.make_aware(datetime.combine(day, time(12, 0))) if day else None
+
+
+@dataclass
+class _History:
+    moves: list[tuple[str, datetime]]  # (stage reached, when), oldest first
+    ia_opened_on: date | None = None
+    ia_deadline: date | None = None
+
+
+def _histories(context: LoadContext, stages: dict[str, str]) -> dict[str, _History]:
+    """cr_history.csv, checked: known CRs, stages in time order, ending at the CR's stage."""
+    if not context.has(HISTORY_FILE):
+        return {}
+
+    def parse(row):
+        reference = row.text("ref", required=True).upper()
+        if reference and reference not in stages:
+            row.problem("ref", f"{reference} is not in change_requests.csv")
+        return (
+            row,
+            reference,
+            row.choice("stage", Stage, required=True),
+            row.date("at", required=True),
+            row.date("ia_opened_on"),
+            row.date("ia_deadline"),
+        )
+
+    rows = collect(context.rows(HISTORY_FILE, required=["ref", "stage", "at"]), parse)
+    found: dict[str, _History] = {}
+    problems = []
+    for row, reference, stage, day, opened, deadline in rows:
+        history = found.setdefault(reference, _History([]))
+        if history.moves and _noon(day) < history.moves[-1][1]:
+            problems.append(RowProblem(HISTORY_FILE, row.line, "at", "is before the move above"))
+        history.moves.append((stage, _noon(day)))
+        history.ia_opened_on = opened or history.ia_opened_on
+        history.ia_deadline = deadline or history.ia_deadline
+    for reference, history in found.items():
+        if history.moves[-1][0] != stages[reference]:
+            problems.append(
+                RowProblem(
+                    HISTORY_FILE,
+                    0,
+                    "stage",
+                    f"{reference}'s history ends at '{history.moves[-1][0]}' but "
+                    f"change_requests.csv puts it at '{stages[reference]}'",
+                )
+            )
+    if problems:
+        raise ImportRejected(problems)
+    return found
+
+
+def _record_moves(change_request: ChangeRequest, history: _History) -> None:
+    """The CR's stage changes are exactly the recorded moves (a reload changes nothing)."""
+    wanted = []
+    previous = ""
+    for stage, at in history.moves:
+        wanted.append((previous, stage, at))
+        previous = stage
+    recorded = list(
+        change_request.stage_changes.exclude(transition="create")
+        .order_by("at", "pk")
+        .values_list("from_stage", "to_stage", "at")
+    )
+    if recorded == wanted:
+        return
+    change_request.stage_changes.exclude(transition="create").delete()
+    StageChange.objects.bulk_create(
+        StageChange(
+            change_request=change_request,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            transition="record",
+            note=f"Recorded from {HISTORY_FILE}",
+            at=at,
+        )
+        for from_stage, to_stage, at in wanted
+    )
+
+
+def _load_pmo_summary(context: LoadContext, change_request: ChangeRequest, filename: str) -> None:
+    from change_requests.services import SUMMARY_PARTS, summary_update
+
+    def parse(row):
+        part = row.text("part", required=True)
+        if part and part not in SUMMARY_PARTS:
+            row.problem("part", f"'{part}' is not one of: {', '.join(SUMMARY_PARTS)}")
+        return part, row.text("text", required=True)
+
+    points: dict[str, list[str]] = {}
+    for part, text in collect(context.rows(filename, required=["part", "text"]), parse):
+        points.setdefault(part, []).append(text)
+    parts = {part: "\n".join(texts) for part, texts in points.items()}
+    summary = getattr(change_request, "summary", None) if change_request.pk else None
+    if summary is None or any(getattr(summary, k) != v for k, v in parts.items()):
+        summary_update(
+            actor=None,
+            change_request=change_request,
+            expected_version=None,
+            reason=f"Loaded from {filename}",
+            **parts,
+        )
+    context.count("impact-assessment summary parts", len(parts))
 
 
 def _missing_cr(filename, reference):
@@ -215,10 +343,12 @@ def _load_responses(context: LoadContext, change_request: ChangeRequest, filenam
             "organisation_id", flat=True
         )
     )
-    now = timezone.now()
+    # Without a recorded IA window, the load is the only date known.
+    invited_at = _noon(change_request.ia_opened_on) or timezone.now()
+    received_by = _noon(change_request.ia_deadline) or timezone.now()
     Invitation.objects.bulk_create(
         [
-            Invitation(change_request=change_request, organisation=o, invited_at=now)
+            Invitation(change_request=change_request, organisation=o, invited_at=invited_at)
             for o in parties.values()
             if o.pk not in invited
         ],
@@ -236,7 +366,7 @@ def _load_responses(context: LoadContext, change_request: ChangeRequest, filenam
         )
         if created:
             Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
-                submitted_at=now
+                submitted_at=received_by
             )
     if change_request.stage in (Stage.DRAFT, Stage.RAISED, Stage.VALIDATED):
         raise ImportRejected(

@@ -414,7 +414,25 @@ class AssessmentSummary(Versioned):
     change_request = models.OneToOneField(
         ChangeRequest, on_delete=models.CASCADE, related_name="summary"
     )
+    objective = models.TextField(
+        blank=True, help_text="What the steering group is asked to do with the assessments"
+    )
     headline = models.TextField(blank=True)
+    support_reasons = models.TextField(
+        "Why respondents supported it", blank=True, help_text="One point per line"
+    )
+    rejection_reasons = models.TextField(
+        "Why respondents rejected it", blank=True, help_text="One point per line"
+    )
+    abstention_notes = models.TextField(
+        "Why respondents abstained", blank=True, help_text="One point per line"
+    )
+    implementation = models.TextField(
+        blank=True, help_text="What implementing the change would take (one point per line)"
+    )
+    table_notes = models.TextField(
+        "Notes on the responses table", blank=True, help_text="One point per line"
+    )
     recommendation = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
 

@@ -47,6 +47,8 @@ class ControlRow:
     owner: str
     stage: str
     raised_on: date | None
+    # When the CR reached its current stage (from its stage changes), for "updated to".
+    stage_since: date | None = None
 
 
 def _implementation_label(cr: ChangeRequest) -> str:
@@ -79,6 +81,7 @@ def control_row(cr: ChangeRequest) -> ControlRow:
         owner=cr.owner_label,
         stage=cr.stage,
         raised_on=cr.raised_on,
+        stage_since=timezone.localdate(cr.stage_changed_at) if cr.stage_changed_at else None,
     )
 
 

@@ -736,30 +736,44 @@ def change_request_publish_responses(*, actor, change_request) -> ChangeRequest:
 # --- the PMO's summary ------------------------------------------------------------------
 
 
+SUMMARY_PARTS = (
+    "objective",
+    "headline",
+    "support_reasons",
+    "rejection_reasons",
+    "abstention_notes",
+    "implementation",
+    "table_notes",
+    "recommendation",
+    "rationale",
+)
+
+
 @transaction.atomic
 def summary_update(
     *,
     actor,
     change_request: ChangeRequest,
-    headline: str,
-    recommendation: str,
-    rationale: str = "",
     expected_version: int | None = None,
+    reason: str = "Summary edited",
+    **parts: str,
 ) -> AssessmentSummary:
+    """Write the PMO's words beside the computed figures: any of SUMMARY_PARTS; parts not
+    given keep their text."""
     if actor is not None:
         ensure(actor, "change_request.manage", change_request)
+    unknown = set(parts) - set(SUMMARY_PARTS)
+    if unknown:
+        raise ValidationError(f"A summary has no part called {', '.join(sorted(unknown))}.")
     summary = AssessmentSummary.objects.filter(change_request=change_request).first()
     if summary is None:
         summary = AssessmentSummary(change_request=change_request)
     else:
         claim_version(summary, expected_version=expected_version)
-    summary.headline, summary.recommendation, summary.rationale = (
-        headline.strip(),
-        recommendation.strip(),
-        rationale.strip(),
-    )
+    for name, text in parts.items():
+        setattr(summary, name, (text or "").strip())
     summary.full_clean()
-    mark_change(summary, actor=actor, reason="Summary edited")
+    mark_change(summary, actor=actor, reason=reason)
     summary.save()
     return summary
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from change_requests import forms, selectors, services
 from change_requests.lifecycle import TRANSITIONS, allowed_transitions
+from change_requests.services import SUMMARY_PARTS
 from change_requests.models import (
     Attachment,
     ChangeRequest,
@@ -241,9 +242,7 @@ def cr_detail(request, pk, obj):
         summary = context["picture"].summary
         context["summary_form"] = forms.SummaryForm(
             initial={
-                "headline": summary.headline if summary else "",
-                "recommendation": summary.recommendation if summary else "",
-                "rationale": summary.rationale if summary else "",
+                **{part: getattr(summary, part) if summary else "" for part in SUMMARY_PARTS},
                 "version": summary.version if summary else None,
             }
         )
@@ -370,10 +369,8 @@ def cr_summary_edit(request, pk, obj):
             services.summary_update(
                 actor=request.user,
                 change_request=obj,
-                headline=form.cleaned_data["headline"],
-                recommendation=form.cleaned_data["recommendation"],
-                rationale=form.cleaned_data["rationale"],
                 expected_version=form.cleaned_data["version"],
+                **{part: form.cleaned_data[part] for part in SUMMARY_PARTS},
             )
         except ValidationError as error:
             for message in error.messages:

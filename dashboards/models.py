@@ -74,6 +74,17 @@ class PackSection(Versioned):
         max_length=10, choices=Classification.choices, default=Classification.PUBLIC
     )
     params = models.JSONField(default=dict, blank=True)
+    # The dashboard index (a section type of its own) lists the sections that name an area,
+    # grouped by area in pack order, with their purpose.
+    index_area = models.CharField(
+        "Dashboard index area",
+        max_length=100,
+        blank=True,
+        help_text="e.g. 'Industry Delivery Status'; empty leaves the section out of the index",
+    )
+    purpose = models.CharField(
+        max_length=300, blank=True, help_text="What the section tells the reader, for the index"
+    )
 
     objects = GovernedQuerySet.as_manager()
     history = governed_history()
@@ -97,6 +108,63 @@ class PackSection(Versioned):
     def key(self) -> str:
         """Stable identity across versions, used to compare a section's content."""
         return f"section-{self.pk}"
+
+
+class Pack(Versioned):
+    """The meeting's pack as a document: what its cover and running header say about it."""
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="pack"
+    )
+    document_number = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The programme's reference for this document, e.g. MHHS-DEL3002",
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    def __str__(self):
+        return f"{self.meeting} pack"
+
+
+class PrepublishAcknowledgement(models.Model):
+    """The PMO read the pre-publish check's findings and decided to publish anyway.
+
+    `findings` keeps what was acknowledged (code, subject and message of each), so history
+    shows exactly what the PMO saw; publishing needs every current finding to be among them.
+    """
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="prepublish_acknowledgements"
+    )
+    findings = models.JSONField(default=list)
+    note = models.TextField(
+        help_text="Why the pack may be published with these findings (recorded in history)"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField()
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["meeting", "-acknowledged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(note=""), name="prepublish_acknowledgement_has_note"
+            )
+        ]
+
+    def __str__(self):
+        return f"Pre-publish check of {self.meeting} acknowledged {self.acknowledged_at:%d/%m/%Y}"
+
+    @property
+    def keys(self) -> set[str]:
+        return {f"{f['code']}:{f['subject']}" for f in self.findings}
 
 
 class BuildKind(models.TextChoices):

@@ -140,7 +140,8 @@ def _agenda_rows(context: LoadContext, meeting):
         return {
             "label": row.text("item_no", required=True, max_length=20),
             "title": row.text("title", required=True, max_length=200),
-            "objective": row.text("objective"),
+            # The printed agenda marks "no objective" with a dash; that is not an objective.
+            "objective": "" if row.text("objective") in ("-", "–") else row.text("objective"),
             "item_type": row.choice("type", AgendaItemType) or "",
             "leads": row.text("leads", max_length=200),
             "duration_minutes": minutes,

@@ -184,7 +184,16 @@ class ThemeForm(VersionedForm):
     position = forms.IntegerField(min_value=0, initial=0, help_text="Order on the theme slides")
     summary = forms.CharField(widget=forms.Textarea, required=False)
     mitigation_approach = forms.CharField(
-        widget=forms.Textarea, required=False, label="Mitigation approach overview"
+        widget=forms.Textarea,
+        required=False,
+        label="Mitigation approach overview",
+        help_text="One point per line",
+    )
+    headline = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Headline for the RAID summary",
+        help_text="Where the theme stands now, printed under the key RAID items",
     )
 
 

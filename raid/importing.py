@@ -25,6 +25,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.db.models.functions import Upper
 
 from portal.history import mark_change
@@ -310,9 +311,14 @@ MOVED = re.compile(r"score (?:reduced|increased) from (\d+) to (\d+)", re.I)
 NEW_MARKERS = {"new item", "new"}
 
 
-def earlier_score(item: ParsedItem) -> tuple[bool, int | None]:
-    """(existed at the last PSG, score then) as the source's movement text states it."""
+def earlier_score(item: ParsedItem) -> tuple[bool | None, int | None]:
+    """(existed at the last PSG, score then) as the source's movement text states it.
+
+    Without a movement text nothing is known of the item before the import: (None, None).
+    """
     text = item.movement_text.strip()
+    if not text:
+        return None, None
     if text.lower() in NEW_MARKERS:
         return False, None
     if match := MOVED.search(text):
@@ -446,11 +452,18 @@ def _apply_one(p, item, lookups, milestones, *, actor, config, dating, reason) -
         **lookups.raised_by(p.raised_by),
     }
     if item is None:
-        existed, before_score = earlier_score(p) if dating else (True, p.current_score)
+        existed, before_score = earlier_score(p)
         first_moment = None
         if dating is not None:
             first_moment = dating.before if existed else dating.now
-        rescore_later = existed and before_score != p.current_score and dating is not None
+        # An item imported without its history is recorded from the import on: its movement
+        # before then is unknown, which is not the same as new.
+        recorded_from = None
+        if existed is None:
+            moment = (dating.now if dating else None) or timezone.now()
+            recorded_from = timezone.localdate(moment)
+            before_score = p.current_score
+        rescore_later = bool(existed) and before_score != p.current_score and dating is not None
         created = raid_item_create(
             actor=actor,
             reference=p.reference,
@@ -467,6 +480,8 @@ def _apply_one(p, item, lookups, milestones, *, actor, config, dating, reason) -
             steps=_step_specs(p),
             reason=reason,
             history_date=first_moment,
+            recorded_from=recorded_from,
+            initial_from_current=False,
             config=config,
             **fields,
         )

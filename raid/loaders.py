@@ -50,8 +50,9 @@ def load_raid(context: LoadContext) -> None:
 
 @register_loader("raid-themes", order=61)
 def load_raid_themes(context: LoadContext) -> None:
-    """Optional raid_themes.csv (name, summary, mitigation_approach[, position]): the theme
-    slides' texts. Themes named in raid.csv exist already; this fills in their words."""
+    """Optional raid_themes.csv (name, summary, mitigation_approach[, headline, position,
+    slide]): the theme slides' texts and the summary slide's headlines. Themes named in raid.csv
+    exist already; this fills in their words."""
     if not context.has("raid_themes.csv"):
         return
     from portal.importing import collect
@@ -64,6 +65,7 @@ def load_raid_themes(context: LoadContext) -> None:
             "name": row.text("name", required=True, max_length=200),
             "summary": row.text("summary"),
             "mitigation_approach": row.text("mitigation_approach"),
+            "headline": row.text("headline"),
             "position": row.integer("position", minimum=0),
         },
     )
@@ -73,9 +75,10 @@ def load_raid_themes(context: LoadContext) -> None:
             theme_create(**values)
             continue
         position = values["position"] if values["position"] is not None else theme.position
-        if (theme.summary, theme.mitigation_approach, theme.position) != (
+        if (theme.summary, theme.mitigation_approach, theme.headline, theme.position) != (
             values["summary"],
             values["mitigation_approach"],
+            values["headline"],
             position,
         ):
             theme_update(
@@ -84,6 +87,7 @@ def load_raid_themes(context: LoadContext) -> None:
                 name=theme.name,
                 summary=values["summary"],
                 mitigation_approach=values["mitigation_approach"],
+                headline=values["headline"],
                 position=position,
             )
     context.count("RAID themes described", len(rows))

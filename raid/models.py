@@ -118,6 +118,10 @@ class Theme(Versioned):
     mitigation_approach = models.TextField(
         blank=True, help_text="Overview of how the theme's items are being mitigated"
     )
+    headline = models.TextField(
+        blank=True,
+        help_text="One paragraph on where the theme stands, for the RAID summary's key themes",
+    )
 
     objects = GovernedQuerySet.as_manager()
     history = governed_history()
@@ -226,6 +230,14 @@ class RaidItem(Versioned):
         help_text="Milestones this item threatens or depends on",
     )
     source = models.TextField(blank=True, help_text="Where the item came from")
+    recorded_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The register holds this item's states from this date only (it was imported "
+            "without its earlier history): movement before it is unknown, not 'new'"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GovernedQuerySet.as_manager()

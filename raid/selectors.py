@@ -350,13 +350,22 @@ def movements(
     before_states = states_as_of(
         items, end_of_day(context.last_psg.date), config, restricted_ok=restricted_ok
     )
+    unknown_before = recorded_after(items, context.last_psg.date)
     result = {}
     for pk, now in now_states.items():
         before = before_states.get(pk)
+        if before is None and pk in unknown_before:
+            result[pk] = Movement("", "", None, now)
+            continue
         result[pk] = Movement(
             movement_text(before, now), movement_direction(before, now), before, now
         )
     return result
+
+
+def recorded_after(items: QuerySet[RaidItem], day: date) -> set[int]:
+    """Items whose recorded states begin after `day`: what they were then is unknown."""
+    return set(items.filter(recorded_from__gt=day).values_list("pk", flat=True))
 
 
 def item_movement(*, user, item: RaidItem, reporting_date: date | None = None) -> Movement:
@@ -407,6 +416,26 @@ class KeyItem:
     def scale(self) -> list[int]:
         """30 down to 1, for the pack's score-assessment strip."""
         return list(range(30, 0, -1))
+
+
+@dataclass(frozen=True)
+class KeyItemColumns:
+    """Which optional columns a table of key items needs: a column nobody has a value for is
+    left out rather than printed full of dashes."""
+
+    scores: bool  # initial / current / target, when any item states an initial or target
+    movement: bool
+    owner: bool
+    theme: bool
+
+    @classmethod
+    def of(cls, items: list[KeyItem], *, theme: bool = True) -> KeyItemColumns:
+        return cls(
+            scores=any(i.initial_score is not None or i.target_score is not None for i in items),
+            movement=any(i.movement for i in items),
+            owner=any(i.owner for i in items),
+            theme=theme and any(i.theme for i in items),
+        )
 
 
 def _steps_queryset():
@@ -546,6 +575,10 @@ class ThemeSlide:
     def restricted(self) -> bool:
         return any(item.restricted for item in self.items)
 
+    @property
+    def columns(self) -> KeyItemColumns:
+        return KeyItemColumns.of(self.items, theme=False)
+
 
 def theme_summaries(
     *, user, reporting_date: date | None = None, limit_per_theme: int | None = None
@@ -591,6 +624,16 @@ class HeatArrow:
     direction: str
 
 
+@dataclass(frozen=True)
+class UnplacedItem:
+    """An open item the map cannot place: a band stated without a score, or nothing."""
+
+    reference: str
+    band: str
+    band_label: str
+    restricted: bool
+
+
 @dataclass
 class HeatMap:
     likelihoods: list[int]
@@ -600,6 +643,22 @@ class HeatMap:
     unplaced: int  # open items with no likelihood/impact and no score that names one cell
     context: MovementContext
     total: int
+    unplaced_items: list[UnplacedItem] = field(default_factory=list)
+    # Whether any Restricted item is placed or listed: the pack marks the page Restricted.
+    restricted: bool = False
+
+    @property
+    def unplaced_by_band(self) -> list[tuple[str, list[UnplacedItem]]]:
+        """Unplaced items grouped by band, highest band first, then those with no band."""
+        groups: dict[str, list[UnplacedItem]] = defaultdict(list)
+        for item in self.unplaced_items:
+            groups[item.band].append(item)
+        order = [*BAND_ORDER, ""]
+        return [
+            (BAND_LABELS.get(band, "No score or band"), sorted(groups[band], key=_ref_key))
+            for band in order
+            if groups.get(band)
+        ]
 
     @property
     def placed_by_score(self) -> int:
@@ -680,6 +739,10 @@ class HeatMap:
         return None
 
 
+def _ref_key(item) -> tuple:
+    return (item.reference.upper(),)
+
+
 def heatmap(*, user, reporting_date: date | None = None, types: list[str] | None = None) -> HeatMap:
     """Open items per likelihood x impact cell as at the reporting date, with arrows from
     each moved item's cell at the last PSG to its cell now."""
@@ -689,7 +752,13 @@ def heatmap(*, user, reporting_date: date | None = None, types: list[str] | None
     if types:
         items = items.filter(type__in=types)
     found = movements(user=user, items=items, context=context, config=config)
-    references = dict(items.values_list("pk", "reference"))
+    facts = {
+        pk: (reference, classification)
+        for pk, reference, classification in items.values_list("pk", "reference", "classification")
+    }
+    references = {pk: reference for pk, (reference, _) in facts.items()}
+    unplaced_items: list[UnplacedItem] = []
+    restricted = False
     counts: Counter = Counter()
     by_score: Counter = Counter()
     moves: dict[tuple, list[str]] = defaultdict(list)
@@ -709,8 +778,19 @@ def heatmap(*, user, reporting_date: date | None = None, types: list[str] | None
         if now is None or now.status != Status.OPEN:
             continue
         cell, inferred = place(now)
+        reference, classification = facts.get(pk, ("", ""))
+        restricted = restricted or classification == Classification.RESTRICTED
         if cell is None:
             unplaced += 1
+            band = now.band or ""
+            unplaced_items.append(
+                UnplacedItem(
+                    reference,
+                    band,
+                    BAND_LABELS.get(band, ""),
+                    classification == Classification.RESTRICTED,
+                )
+            )
             continue
         counts[cell] += 1
         by_score[cell] += inferred
@@ -735,7 +815,17 @@ def heatmap(*, user, reporting_date: date | None = None, types: list[str] | None
                 )
             )
         rows.append(row)
-    heat = HeatMap(likelihoods, impacts, rows, [], unplaced, context, sum(counts.values()))
+    heat = HeatMap(
+        likelihoods,
+        impacts,
+        rows,
+        [],
+        unplaced,
+        context,
+        sum(counts.values()),
+        unplaced_items=unplaced_items,
+        restricted=restricted,
+    )
     for (source, target, direction), refs in sorted(moves.items()):
         heat.arrows.append(HeatArrow(source, target, len(refs), sorted(refs), direction))
         if cell := heat.cell(*source):
@@ -767,7 +857,13 @@ def changes_between(*, user, start: datetime, end: datetime) -> RaidChanges:
     items = visible_items(user)
     before = states_as_of(items, start, config, restricted_ok=restricted_ok)
     after = states_as_of(items, end, config, restricted_ok=restricted_ok)
-    wanted = {pk for pk in after if pk not in before or before[pk] != after[pk]}
+    unknown_before = recorded_after(items, timezone.localdate(start))
+    wanted = {
+        pk
+        for pk in after
+        if (pk not in before and pk not in unknown_before)
+        or (pk in before and before[pk] != after[pk])
+    }
     by_pk = {item.pk: item for item in _with_relations(items).filter(pk__in=wanted)}
     new, closed, rescored = [], [], []
     for pk in sorted(wanted, key=lambda p: by_pk[p].reference if p in by_pk else ""):

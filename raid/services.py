@@ -161,8 +161,12 @@ def raid_item_create(
     steps: list[StepSpec] | None = None,
     reason: str = "Created",
     history_date: datetime | None = None,
+    recorded_from: date | None = None,
+    initial_from_current: bool = True,
     config: ScoringConfig | None = None,
 ) -> RaidItem:
+    """Create an item. Raised in the portal, its initial score is its score now; an import
+    (`initial_from_current=False`) records only the initial score its source states."""
     _check_actor(actor)
     reference = reference.strip()
     if _reference_taken(reference):
@@ -180,6 +184,7 @@ def raid_item_create(
         raised_by=raised_by,
         raised_by_text=raised_by_text,
         classification=classification,
+        recorded_from=recorded_from,
         target_score=target_score,
         proximity_date=proximity_date,
         due_text=due_text,
@@ -196,7 +201,9 @@ def raid_item_create(
         score=current_score,
         stated_band=stated_band,
     )
-    item.initial_score = initial_score if initial_score is not None else item.current_score
+    item.initial_score = initial_score
+    if initial_score is None and initial_from_current:
+        item.initial_score = item.current_score
     _save(item, actor=actor, reason=reason, history_date=history_date)
     if milestones:
         with history_context(actor=actor, reason=reason):
@@ -489,6 +496,7 @@ def theme_create(
     name: str,
     summary: str = "",
     mitigation_approach: str = "",
+    headline: str = "",
     position: int | None = None,
 ) -> Theme:
     _check_actor(actor)
@@ -502,6 +510,7 @@ def theme_create(
         name=name.strip(),
         summary=summary,
         mitigation_approach=mitigation_approach,
+        headline=headline,
         position=position,
     )
     _save(theme, actor=actor, reason="Theme created", history_date=None)
@@ -523,6 +532,7 @@ def theme_update(
     summary: str,
     mitigation_approach: str,
     position: int,
+    headline: str | None = None,
     reason: str = "",
 ) -> Theme:
     _check_actor(actor)
@@ -532,6 +542,8 @@ def theme_update(
     theme.name = name.strip()
     theme.summary = summary
     theme.mitigation_approach = mitigation_approach
+    if headline is not None:
+        theme.headline = headline
     theme.position = position
     _save(theme, actor=actor, reason=reason or "Theme edited", history_date=None)
     return theme

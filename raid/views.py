@@ -507,6 +507,7 @@ def raid_theme_create(request):
                 name=data["name"],
                 summary=data["summary"],
                 mitigation_approach=data["mitigation_approach"],
+                headline=data["headline"],
                 position=data["position"],
             )
         except ValidationError as error:
@@ -528,6 +529,7 @@ def raid_theme_edit(request, pk, obj):
             "position": theme.position,
             "summary": theme.summary,
             "mitigation_approach": theme.mitigation_approach,
+            "headline": theme.headline,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -540,6 +542,7 @@ def raid_theme_edit(request, pk, obj):
                 name=data["name"],
                 summary=data["summary"],
                 mitigation_approach=data["mitigation_approach"],
+                headline=data["headline"],
                 position=data["position"],
             )
         except ValidationError as error:

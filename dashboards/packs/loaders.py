@@ -1,15 +1,17 @@
-"""The pack layout in a programme directory: pack_sections.csv (optional).
+"""The pack in a programme directory (both files optional).
 
-Columns: meeting (e.g. PSG 36), agenda_item (the printed item number, e.g. 6 or Appendix;
-empty for the appendix), position, section_type, title, classification (Public or
-Restricted), params (name=value pairs separated by ';', as on the pack page).
+- packs.csv: meeting, document_number[, slide]: what the pack's cover and header name it.
+- pack_sections.csv: meeting (e.g. PSG 36), agenda_item (the printed item number, e.g. 6 or
+  Appendix; empty for the appendix), position, section_type, title, classification (Public or
+  Restricted), params (name=value pairs separated by ';', as on the pack page), and optionally
+  index_area and purpose (the dashboard index's area and purpose of the section) and slide.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from dashboards.models import Classification, PackSection, SectionType
+from dashboards.models import Classification, Pack, PackSection, SectionType
 from dashboards.pack_forms import parse_params
 from dashboards.packs import registry
 from portal.importing import collect, upsert
@@ -61,6 +63,8 @@ def load_pack_sections(context: LoadContext) -> None:
             "title": row.text("title", max_length=200),
             "classification": row.choice("classification", Classification, required=True),
             "params": params,
+            "index_area": row.text("index_area", max_length=100),
+            "purpose": row.text("purpose", max_length=300),
         }
 
     parsed = collect(context.rows(FILE, required=COLUMNS), parse)
@@ -71,3 +75,29 @@ def load_pack_sections(context: LoadContext) -> None:
             values=block,
         )
     context.count("pack sections", len(parsed))
+
+
+@register_loader("packs", order=89)
+def load_packs(context: LoadContext) -> None:
+    if not context.has("packs.csv"):
+        return
+    from meetings.selectors import meeting_by_name
+
+    def parse(row):
+        name = row.text("meeting", required=True)
+        meeting = meeting_by_name(name) if name else None
+        if name and meeting is None:
+            row.problem("meeting", f"'{name}' is not a meeting (expected e.g. 'PSG 36')")
+        return {
+            "meeting": meeting,
+            "document_number": row.text("document_number", max_length=50),
+        }
+
+    parsed = collect(context.rows("packs.csv", required=["meeting", "document_number"]), parse)
+    for spec in parsed:
+        upsert(
+            Pack,
+            lookup={"meeting": spec["meeting"]},
+            values={"document_number": spec["document_number"]},
+        )
+    context.count("packs", len(parsed))

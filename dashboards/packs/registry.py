@@ -25,13 +25,14 @@ class PackContext:
     next_meeting: object | None
     version_label: str
     draft: bool = False
+    document_number: str = ""
     agenda: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)
 
 
 @dataclass
 class Section:
-    """One section of one rendering of a pack."""
+    """One section of one edition of a pack."""
 
     key: str
     section_type: str
@@ -39,6 +40,12 @@ class Section:
     classification: str
     params: dict = field(default_factory=dict)
     agenda_item: object | None = None
+    edition: str = "full"
+    # Where the dashboard index lists this section, and what it tells the reader.
+    index_area: str = ""
+    purpose: str = ""
+    # The edition's sections, for those that list them (contents, dashboard index, agenda).
+    siblings: list = field(default_factory=list, repr=False)
     # Front matter (cover, contents, agenda) and dividers never carry "Updated" marks:
     # their content is the version label and the list of other sections.
     compare: bool = True
@@ -53,6 +60,10 @@ class Section:
     @property
     def restricted(self) -> bool:
         return self.classification == "restricted"
+
+    @property
+    def full_edition(self) -> bool:
+        return self.edition == "full"
 
 
 @dataclass(frozen=True)

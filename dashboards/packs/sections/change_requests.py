@@ -44,7 +44,9 @@ def _change_control(section: Section, ctx: PackContext) -> dict:
     from change_requests.selectors import change_control_rows, three_months_before
 
     since = parse_date(section.params, "since") or three_months_before(ctx.meeting.date)
-    return {"rows": change_control_rows(raised_since=since), "since": since}
+    rows = change_control_rows(raised_since=since)
+    moves = [row.stage_since for row in rows if row.stage_since]
+    return {"rows": rows, "since": since, "updated_to": max(moves) if moves else None}
 
 
 def _cr_ready() -> bool:

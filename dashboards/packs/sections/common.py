@@ -22,12 +22,13 @@ def parse_date(params: dict, name: str) -> date | None:
 
 
 def audience(section: Section):
-    """A reader with exactly the section's clearance, for selectors that filter by user.
+    """A reader with exactly the edition's clearance, for selectors that filter by user.
 
-    A Public section is read as an observer reads (Public records only); a Restricted one as a
-    steering group member. Nobody signs in as this user: it is never saved.
+    The Public edition is read as an observer reads (Public records only); the Full edition as
+    a steering group member, so it shows Restricted records wherever it shows records. Nobody
+    signs in as this user: it is never saved.
     """
     from portal.models import Role, User
 
-    role = Role.STEERING if section.restricted else Role.OBSERVER
+    role = Role.STEERING if section.full_edition else Role.OBSERVER
     return User(email=f"pack-{role}@portal.invalid", role=role, is_active=True)

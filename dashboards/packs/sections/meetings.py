@@ -17,17 +17,35 @@ from dashboards.packs.sections.common import T, audience
 def _cover(section: Section, ctx: PackContext) -> dict:
     return {
         "version_number": ctx.version_label.removeprefix("v"),
-        "meeting_short": str(ctx.meeting),
     }
 
 
 register(SectionRenderer("cover", T + "cover.html", _cover))
-register(SectionRenderer("contents", T + "contents.html", lambda s, c: {}))
+register(SectionRenderer("contents", T + "contents.html", lambda s, c: {"entries": s.siblings}))
+
+
+def _dashboard_index(section: Section, ctx: PackContext) -> dict:
+    """The sections this edition prints that name an index area, grouped by area in the order
+    the areas first appear."""
+    groups: dict[str, list[Section]] = {}
+    for sibling in section.siblings:
+        if sibling.index_area and sibling is not section:
+            groups.setdefault(sibling.index_area, []).append(sibling)
+    return {"groups": list(groups.items())}
+
+
+register(SectionRenderer("dashboard_index", T + "dashboard_index.html", _dashboard_index))
 
 
 def _agenda(section: Section, ctx: PackContext) -> dict:
     # Dividers are anchored "item-<pk>": the agenda partial's own rows use "agenda-item-<pk>".
-    context = {"page_anchors": {row.pk: f"#item-{row.pk}" for row in ctx.agenda}}
+    # Only items whose divider this edition prints get a page number.
+    present = {sibling.key for sibling in section.siblings}
+    context = {
+        "page_anchors": {
+            row.pk: f"#item-{row.pk}" for row in ctx.agenda if f"item-{row.pk}" in present
+        }
+    }
     if sources.template_exists("meetings/_agenda_table.html"):
         from meetings.selectors import agenda_rows
 
@@ -129,7 +147,6 @@ def _summary(section: Section, ctx: PackContext) -> dict:
     return {
         "decisions": meeting_decisions(ctx.meeting),
         "new_actions": raised,
-        "next_meeting": ctx.next_meeting,
     }
 
 

@@ -12,7 +12,8 @@ from dashboards.packs.sections.common import T, audience
 
 
 def _raid_key_items(section: Section, ctx: PackContext) -> dict:
-    from raid.selectors import key_items, movement_context
+    from raid.models import Theme
+    from raid.selectors import KeyItemColumns, key_items, movement_context
 
     references = section.params.get("refs") or None
     if isinstance(references, str):
@@ -25,7 +26,18 @@ def _raid_key_items(section: Section, ctx: PackContext) -> dict:
         references=references,
         limit=limit,
     )
-    return {"items": items, "context": movement_context(ctx.reporting_date)}
+    # The themes' headlines ("RAID Summary & Mitigations"), in the order the table meets them.
+    theme_ids = list(dict.fromkeys(item.theme_id for item in items if item.theme_id))
+    themes = Theme.objects.in_bulk(theme_ids)
+    headlines = [
+        themes[pk] for pk in theme_ids if pk in themes and themes[pk].headline.strip()
+    ]
+    return {
+        "items": items,
+        "columns": KeyItemColumns.of(items),
+        "headlines": headlines,
+        "context": movement_context(ctx.reporting_date),
+    }
 
 
 def _theme(params: dict):
@@ -48,6 +60,8 @@ def _raid_themes(section: Section, ctx: PackContext) -> dict:
     theme = _theme(section.params)
     if theme is not None:
         slides = [slide for slide in slides if slide.theme.pk == theme.pk]
+    # A theme slide is the PMO's account of a theme: themes nobody has described have none.
+    slides = [s for s in slides if s.theme.summary.strip() or s.theme.mitigation_approach.strip()]
     return {"slides": slides, "context": movement_context(ctx.reporting_date)}
 
 
