@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from change_requests import forms, selectors, services
 from change_requests.lifecycle import TRANSITIONS, allowed_transitions
-from change_requests.services import SUMMARY_PARTS
 from change_requests.models import (
     Attachment,
     ChangeRequest,
@@ -22,6 +21,7 @@ from change_requests.models import (
     Response,
     Stage,
 )
+from change_requests.services import SUMMARY_PARTS
 from portal.importing import write_csv, write_xlsx
 from portal.permissions import can, ensure, permission_required
 from portal.selectors import history_of

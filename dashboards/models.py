@@ -139,12 +139,13 @@ class PrepublishAcknowledgement(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting", on_delete=models.CASCADE, related_name="prepublish_acknowledgements"
     )
-    findings = models.JSONField(default=list)
+    findings = models.JSONField(default=list, blank=True)
     note = models.TextField(
         help_text="Why the pack may be published with these findings (recorded in history)"
     )
+    # Empty when a command acknowledged (the note says which).
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField()
 

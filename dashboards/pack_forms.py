@@ -41,6 +41,15 @@ def format_params(params: dict) -> str:
     )
 
 
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="Why may the pack be published with these findings?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Recorded in the pack's history with your name and the findings you read.",
+    )
+
+
 class BuildForm(forms.Form):
     kind = forms.ChoiceField(choices=BuildKind.choices)
     key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)

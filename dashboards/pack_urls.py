@@ -7,6 +7,12 @@ urlpatterns = [
     path("meeting/<int:meeting_pk>/", views.pack_detail, name="pack-detail"),
     path("meeting/<int:meeting_pk>/build/", views.pack_build, name="pack-build"),
     path("meeting/<int:meeting_pk>/sections/", views.pack_section_add, name="pack-section-add"),
+    path("meeting/<int:meeting_pk>/check/", views.pack_check, name="pack-check"),
+    path(
+        "meeting/<int:meeting_pk>/check/acknowledge/",
+        views.pack_check_acknowledge,
+        name="pack-check-acknowledge",
+    ),
     path(
         "sections/<int:section_pk>/remove/",
         views.pack_section_remove,

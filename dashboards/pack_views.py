@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboards.models import BuildKind, Edition, PackBuild, PackSection, PackVersion
-from dashboards.pack_forms import BuildForm, SectionForm
+from dashboards.pack_forms import AcknowledgeForm, BuildForm, SectionForm
 from dashboards.pack_rules import editions_for
-from dashboards.packs import selectors, services
+from dashboards.packs import prepublish, selectors, services
 from portal.permissions import can, ensure, permission_required
 
 
@@ -169,3 +169,52 @@ def pack_section_remove(request, section_pk, obj):
     services.pack_section_remove(actor=request.user, section=section)
     messages.success(request, f"Removed “{section}” from the pack.")
     return redirect("pack-detail", meeting_pk=section.meeting_id)
+
+
+def _check_context(meeting, form=None) -> dict:
+    findings = prepublish.prepublish_findings(meeting)
+    return {
+        "meeting": meeting,
+        "findings": findings,
+        "groups": prepublish.grouped(findings),
+        "missing": prepublish.unacknowledged(meeting, findings),
+        "latest": prepublish.latest_acknowledgement(meeting),
+        "form": form or AcknowledgeForm(),
+    }
+
+
+def _check_response(request, meeting, form=None, status=200):
+    template = "dashboards/pack/_prepublish.html" if request.htmx else "dashboards/pack_check.html"
+    return render(request, template, _check_context(meeting, form), status=status)
+
+
+@require_GET
+@permission_required("pack.build", get_object=_meeting)
+def pack_check(request, meeting_pk, obj):
+    """The pre-publish check: on the pack page through htmx, or as a page of its own."""
+    return _check_response(request, obj)
+
+
+@require_POST
+@permission_required("pack.publish", get_object=_meeting)
+def pack_check_acknowledge(request, meeting_pk, obj):
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            prepublish.prepublish_acknowledge(
+                actor=request.user,
+                meeting=obj,
+                findings=prepublish.prepublish_findings(obj),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("note", message)
+        else:
+            if not request.htmx:
+                messages.success(
+                    request, "Pre-publish check acknowledged: the pack may be published."
+                )
+                return redirect("pack-detail", meeting_pk=obj.pk)
+            return _check_response(request, obj)
+    return _check_response(request, obj, form, status=400)

@@ -25,8 +25,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from portal.history import mark_change
 from portal.importing import ImportRejected, Row, RowProblem, collect, write_csv, write_xlsx

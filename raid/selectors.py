@@ -438,6 +438,19 @@ class KeyItemColumns:
         )
 
 
+class KeyItems(list):
+    """Key items, knowing which optional columns a table of them needs (a theme slide's
+    table needs no theme column: `with_theme=False`)."""
+
+    def __init__(self, items=(), *, with_theme: bool = True):
+        super().__init__(items)
+        self.with_theme = with_theme
+
+    @property
+    def columns(self) -> KeyItemColumns:
+        return KeyItemColumns.of(self, theme=self.with_theme)
+
+
 def _steps_queryset():
     return MitigationStep.objects.select_related("owner_person").order_by("position")
 
@@ -551,7 +564,7 @@ def key_items(
             k.reference.upper(),
         )
     )
-    return result[:limit] if limit else result
+    return KeyItems(result[:limit] if limit else result)
 
 
 def top_items(
@@ -575,9 +588,8 @@ class ThemeSlide:
     def restricted(self) -> bool:
         return any(item.restricted for item in self.items)
 
-    @property
-    def columns(self) -> KeyItemColumns:
-        return KeyItemColumns.of(self.items, theme=False)
+    def __post_init__(self):
+        self.items = KeyItems(self.items, with_theme=False)
 
 
 def theme_summaries(

@@ -270,19 +270,25 @@ def render_edition(
             {"section": note, "pack": ctx, "withheld": rendered.withheld},
         )
         rendered.sections.append(note)
-    for section in [s for s in rendered.sections if s.section_type in ASSEMBLED]:
+    # Sections that list the others (with their "Updated" marks) come last.
+    assembled = [s for s in rendered.sections if s.section_type in ASSEMBLED]
+    for section in [s for s in rendered.sections if s.section_type not in ASSEMBLED]:
+        _mark(section, published, ctx.version_label)
+    for section in assembled:
         section.siblings = rendered.sections
         _render_one(section, ctx)
         if section.section_type == "dashboard_index" and not has_content(section.html):
             rendered.empty.append(section)
+            continue
+        _mark(section, published, ctx.version_label)
     rendered.sections = [s for s in rendered.sections if s not in rendered.empty]
-    for section in rendered.sections:
-        section.content_hash = content_hash(section.html)
-        if section.compare:
-            section.updated_in = updated_in(
-                section.key, section.content_hash, published, ctx.version_label
-            )
     return rendered
+
+
+def _mark(section: Section, published: list[tuple[str, dict]], label: str) -> None:
+    section.content_hash = content_hash(section.html)
+    if section.compare:
+        section.updated_in = updated_in(section.key, section.content_hash, published, label)
 
 
 def assemble_html(ctx: PackContext, rendered: RenderedEdition) -> str:
@@ -327,9 +333,7 @@ def render_pack(
     step = planned * len(editions)
     later = list(editions[1:])
     background = (
-        _layout_in_child(pack.editions[later.pop()].html)
-        if later and parallel_layout()
-        else None
+        _layout_in_child(pack.editions[later.pop()].html) if later and parallel_layout() else None
     )
     for edition in editions:
         tick(f"Laying out the {Edition(edition).label} edition (page numbers)")

@@ -33,6 +33,7 @@ from dashboards.models import (
     PackVersion,
 )
 from dashboards.packs import registry
+from dashboards.packs.prepublish import ensure_acknowledged
 from dashboards.packs.render import render_pack
 from portal.history import mark_change
 from portal.permissions import ensure
@@ -73,6 +74,8 @@ def pack_build_request(*, actor, meeting, kind: str, key: str | None = None) -> 
     if kind not in BuildKind.values:
         raise ValidationError({"kind": f"'{kind}' is not a kind of build"})
     key = key or uuid.uuid4().hex
+    if kind == BuildKind.PUBLISH and not PackBuild.objects.filter(key=key).exists():
+        ensure_acknowledged(meeting)
     if len(key) > 64:
         raise ValidationError({"key": "The build key is at most 64 characters"})
     build, created = PackBuild.objects.get_or_create(

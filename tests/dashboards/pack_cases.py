@@ -88,4 +88,12 @@ PACK_CASES = [
         },
     ),
     ViewCase("pack-section-remove", PMO_ONLY, method="post", setup=_section),
+    ViewCase("pack-check", PMO_ONLY, setup=_meeting),
+    ViewCase(
+        "pack-check-acknowledge",
+        PMO_ONLY,
+        method="post",
+        setup=_meeting,
+        data=lambda world, kwargs: {"note": "Read; the gaps are known."},
+    ),
 ]

@@ -98,9 +98,11 @@ def test_a_reforecast_marks_exactly_the_sections_that_show_it(psg36):
     assert v11.label == "v1.1"
 
     titles = dict(PackSection.objects.filter(meeting=psg36).values_list("pk", "title"))
-    updated = {titles[int(key.removeprefix("section-"))] for key in v11.section_updates}
-    assert updated == {"Delivery Dashboards: milestones", "What changed since the last PSG"}
-    assert set(v11.section_updates.values()) == {"v1.1"}
+    for edition in ("full", "public"):
+        marks = v11.section_updates[edition]
+        updated = {titles[int(key.removeprefix("section-"))] for key in marks}
+        assert updated == {"Delivery Dashboards: milestones", "What changed since the last PSG"}
+        assert set(marks.values()) == {"v1.1"}
     assert v10.section_updates == {}
 
     text = flat(text_of(v11.pdf_public))

@@ -33,7 +33,9 @@ def test_publish_freezes_v1_0_with_both_editions(small_pack):
     assert version.label == "v1.0"
     full, public = pages_of(version.pdf_full), pages_of(version.pdf_public)
     assert len(full) == version.pages_full and len(public) == version.pages_public
-    assert len(public) < len(full)
+    # The Public edition ends by saying what it leaves out; the Full edition leaves out nothing.
+    assert "leaves out 1 section classified Restricted" in public[-1]
+    assert "Withheld from this edition" not in "\n".join(full)
     full_text, public_text = "\n".join(full), "\n".join(public)
     assert small_pack.restricted_title in full_text
     assert small_pack.restricted_title not in public_text
@@ -154,12 +156,23 @@ def test_only_sections_whose_content_changed_are_marked_updated(small_pack):
         )
     }
     assert v12.label == "v1.2"
-    assert v12.section_updates == dict.fromkeys(narrative_keys, "v1.2")
+    # The Restricted narrative is in the Full edition only, so only there is it marked.
+    public_keys = {
+        f"section-{pk}"
+        for pk in small_pack.meeting.pack_sections.filter(
+            section_type="narrative", classification="public"
+        ).values_list("pk", flat=True)
+    }
+    marks = {
+        "full": dict.fromkeys(narrative_keys, "v1.2"),
+        "public": dict.fromkeys(public_keys, "v1.2"),
+    }
+    assert v12.section_updates == marks
     text = "\n".join(pages_of(v12.pdf_full))
     assert text.count("Updated: v1.2") >= 2
     # A later version that changes nothing else keeps the version in which it changed.
     v13 = publish(small_pack.meeting).version
-    assert v13.section_updates == dict.fromkeys(narrative_keys, "v1.2")
+    assert v13.section_updates == marks
 
 
 @pytest.mark.parametrize(

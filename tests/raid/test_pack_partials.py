@@ -124,7 +124,8 @@ def test_key_items_table_prints_the_pack_columns(moved, world):
         },
     )
     assert "Score increased from 18 to 25" in html
-    assert "18 / 25 / –" in html  # initial / current / target
+    # initial / current / target: a target nobody stated is left blank, not dashed
+    assert '<td class="num">18 / 25 / </td>' in html
     assert '<li value="1">Watch it' in html and '<li value="2">Escalate' in html
     assert "since PSG 35" in html
 

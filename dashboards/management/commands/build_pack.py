@@ -1,6 +1,8 @@
 """python manage.py build_pack --meeting "PSG 36" --edition full|public --out FILE.pdf
 
 `make run` uses `--publish --once`: it publishes v1.0 of the demo pack the first time only.
+Publishing needs the pre-publish check's findings acknowledged, as on the pack page:
+`--acknowledge "why"` records that acknowledgement (by this command) when there are findings.
 
 Renders the meeting's pack from the current data, exactly as a worker does, and writes one
 edition to a file. `--publish` instead freezes the next version (both editions, as PMO's
@@ -17,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.models import BuildKind, BuildState, Edition, PackBuild
-from dashboards.packs import services
+from dashboards.packs import prepublish, services
 from dashboards.packs.render import render_pack
 
 
@@ -39,8 +41,25 @@ class Command(BaseCommand):
             action="store_true",
             help="with --publish: if a version is already published, write it instead",
         )
+        parser.add_argument(
+            "--acknowledge",
+            metavar="NOTE",
+            default="",
+            help="with --publish: acknowledge the pre-publish check's findings, saying why",
+        )
 
-    def handle(self, *args, meeting, edition, out, html=None, publish=False, once=False, **options):
+    def handle(
+        self,
+        *args,
+        meeting,
+        edition,
+        out,
+        html=None,
+        publish=False,
+        once=False,
+        acknowledge="",
+        **options,
+    ):
         from meetings.selectors import meeting_by_name
 
         found = meeting_by_name(meeting)
@@ -51,6 +70,7 @@ class Command(BaseCommand):
         if publish and once and latest is not None:
             pdf, html_text, pages, label = self._read(latest, edition)
         elif publish:
+            self._acknowledge(found, acknowledge)
             pdf, html_text, pages, label = self._publish(found, edition)
         else:
             label_numbers = services.next_version_number(found)
@@ -72,6 +92,25 @@ class Command(BaseCommand):
             f"{found} pack {label} ({Edition(edition).label} edition): {pages} pages, "
             f"{len(pdf) / 1024:.0f} KiB, {time.perf_counter() - started:.1f} s -> {out}"
         )
+
+    def _acknowledge(self, meeting, note: str) -> None:
+        findings = prepublish.prepublish_findings(meeting)
+        missing = prepublish.unacknowledged(meeting, findings)
+        if not missing:
+            return
+        if not note.strip():
+            listed = "\n".join(f"  - {f.message}" for f in missing)
+            raise CommandError(
+                f"The pre-publish check found {len(missing)} thing(s) not acknowledged:\n"
+                f'{listed}\nFix them, or publish with --acknowledge "why".'
+            )
+        prepublish.prepublish_acknowledge(
+            actor=None,
+            meeting=meeting,
+            findings=findings,
+            note=f"{note.strip()} (acknowledged by the build_pack command)",
+        )
+        self.stderr.write(f"Acknowledged {len(findings)} pre-publish finding(s).")
 
     def _publish(self, meeting, edition):
         build = PackBuild.objects.create(

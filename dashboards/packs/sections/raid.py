@@ -13,7 +13,7 @@ from dashboards.packs.sections.common import T, audience
 
 def _raid_key_items(section: Section, ctx: PackContext) -> dict:
     from raid.models import Theme
-    from raid.selectors import KeyItemColumns, key_items, movement_context
+    from raid.selectors import key_items, movement_context
 
     references = section.params.get("refs") or None
     if isinstance(references, str):
@@ -29,12 +29,9 @@ def _raid_key_items(section: Section, ctx: PackContext) -> dict:
     # The themes' headlines ("RAID Summary & Mitigations"), in the order the table meets them.
     theme_ids = list(dict.fromkeys(item.theme_id for item in items if item.theme_id))
     themes = Theme.objects.in_bulk(theme_ids)
-    headlines = [
-        themes[pk] for pk in theme_ids if pk in themes and themes[pk].headline.strip()
-    ]
+    headlines = [themes[pk] for pk in theme_ids if pk in themes and themes[pk].headline.strip()]
     return {
         "items": items,
-        "columns": KeyItemColumns.of(items),
         "headlines": headlines,
         "context": movement_context(ctx.reporting_date),
     }
