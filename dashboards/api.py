@@ -29,6 +29,7 @@ class PackVersionSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     published_by = serializers.StringRelatedField(allow_null=True)
     downloads = serializers.SerializerMethodField()
+    section_updates = serializers.SerializerMethodField()
 
     class Meta:
         model = PackVersion
@@ -44,6 +45,11 @@ class PackVersionSerializer(serializers.ModelSerializer):
             "section_updates",
             "downloads",
         ]
+
+    def get_section_updates(self, version) -> dict[str, dict[str, str]]:
+        """Per edition this reader may read, the sections marked "Updated" and since when."""
+        request = self.context["request"]
+        return {edition: version.updates_in(edition) for edition in editions_for(request.user)}
 
     def get_downloads(self, version) -> dict[str, str]:
         """The editions this reader may download, each with its PDF address."""

@@ -260,7 +260,9 @@ class PackVersion(models.Model):
     pdf_public = models.CharField(max_length=300)
     pages_full = models.PositiveIntegerField(default=0)
     pages_public = models.PositiveIntegerField(default=0)
-    # {section key: content hash} and {section key: "1.1"} for sections changed since v1.0.
+    # Per edition, {section key: content hash} and {section key: "v1.1"} for the sections
+    # changed since v1.0: {"full": {...}, "public": {...}}. (Versions published before the
+    # editions were rendered apart hold one flat dict, true of both.)
     section_hashes = models.JSONField(default=dict)
     section_updates = models.JSONField(default=dict)
 
@@ -283,3 +285,14 @@ class PackVersion(models.Model):
     @property
     def label(self) -> str:
         return f"v{self.major}.{self.minor}"
+
+    def updates_in(self, edition: str) -> dict[str, str]:
+        """{section key: version} of the sections marked "Updated" in one edition."""
+        updates = self.section_updates or {}
+        if updates and all(isinstance(v, dict) for v in updates.values()):
+            return updates.get(edition, {})
+        return updates
+
+    @property
+    def updated_in_full(self) -> int:
+        return len(self.updates_in(Edition.FULL))

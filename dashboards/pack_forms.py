@@ -70,6 +70,16 @@ class SectionForm(forms.Form):
             "keys=testing-update · theme=<RAID theme name>; refs=R849,R753"
         ),
     )
+    index_area = forms.CharField(
+        label="Dashboard index area",
+        max_length=100,
+        required=False,
+        help_text="Lists the section in the dashboard index under this area, e.g. "
+        "'Industry Delivery Status'",
+    )
+    purpose = forms.CharField(
+        max_length=300, required=False, help_text="What the section tells the reader"
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,4 +117,6 @@ class SectionForm(forms.Form):
             classification=data["classification"],
             params=data["params"],
             agenda_item=data["agenda_item"],
+            index_area=data["index_area"],
+            purpose=data["purpose"],
         )

@@ -287,6 +287,8 @@ class SectionSpec:
     classification: str = Classification.PUBLIC
     params: dict | None = None
     agenda_item: object | None = None
+    index_area: str = ""
+    purpose: str = ""
 
 
 @transaction.atomic
@@ -306,6 +308,8 @@ def pack_section_add(*, actor, meeting, spec: SectionSpec, position: int | None 
         classification=spec.classification,
         params=spec.params or {},
         agenda_item=spec.agenda_item,
+        index_area=spec.index_area,
+        purpose=spec.purpose,
     )
     section.full_clean()
     mark_change(section, actor=actor)
@@ -320,7 +324,15 @@ def pack_section_update(
     from portal.concurrency import claim_version
 
     ensure(actor, "pack.arrange", section.meeting)
-    allowed = {"title", "classification", "params", "agenda_item", "position"}
+    allowed = {
+        "title",
+        "classification",
+        "params",
+        "agenda_item",
+        "position",
+        "index_area",
+        "purpose",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a pack section")
