@@ -150,6 +150,10 @@ class DeliveryReport(Versioned):
     def rags(self) -> list[tuple[str, str]]:
         return [(label, getattr(self, name)) for name, label in RAG_DIMENSIONS]
 
+    @property
+    def has_rags(self) -> bool:
+        return any(rag for _, rag in self.rags)
+
 
 class DeliveryMilestone(models.Model):
     """A party milestone or deliverable in a report: original and forecast dates with a RAG."""

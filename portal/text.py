@@ -30,3 +30,13 @@ def points(text: str | None) -> list[str]:
 def is_list(text: str | None) -> bool:
     """Whether a text is several points rather than one paragraph."""
     return len(points(text)) > 1
+
+
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+
+
+def short_dates(text: str | None) -> str:
+    """Dates written ISO-style inside free text (as imports keep them), in the pack's dd/mm/yy."""
+    if not text:
+        return ""
+    return _ISO_DATE.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)[2:]}", str(text))

@@ -16,3 +16,8 @@ def points(value):
 @register.filter
 def is_list(value):
     return text.is_list(value)
+
+
+@register.filter
+def short_dates(value):
+    return text.short_dates(value)
