@@ -76,6 +76,21 @@ def nearly_empty_pages(texts: list[str], agenda_titles: list[str]) -> list[int]:
     ]
 
 
+def headings_at_foot(
+    texts: list[str], headings: list[str], agenda_titles: tuple[str, ...] = ()
+) -> list[tuple[int, str]]:
+    """Pages whose last line of body text is a heading: its content is on the next page.
+    (A divider is a heading by design; the agenda's last row may carry a section's name.)"""
+    found = []
+    for number, text in enumerate(texts[:-1], start=1):
+        if is_divider(text, list(agenda_titles)) or body(text).startswith("Agenda"):
+            continue
+        lines = body(text).splitlines()
+        last = lines[-1].strip() if lines else ""
+        found += [(number, h) for h in headings if last == h or last.endswith(f" {h}")]
+    return found
+
+
 def placeholder_pages(texts: list[str]) -> list[tuple[int, str]]:
     return [
         (number, phrase)
@@ -128,12 +143,19 @@ def shows_restricted_item(text: str, references: list[str]) -> bool:
 
 
 def test_both_editions_of_the_demo_pack_keep_the_page_rules(demo_version):
+    from dashboards.models import PackSection
     from meetings.models import AgendaItem
     from raid.models import RaidItem
 
     restricted = list(
         RaidItem.objects.filter(classification="restricted").values_list("reference", flat=True)
     )
+    headings = [
+        *PackSection.objects.filter(meeting=demo_version.meeting).values_list("title", flat=True),
+        "RAID Summary & Mitigations",
+        "Milestones reforecast",
+        "Change requests",
+    ]
     agenda_titles = list(
         AgendaItem.objects.filter(meeting=demo_version.meeting).values_list("title", flat=True)
     )
@@ -145,6 +167,10 @@ def test_both_editions_of_the_demo_pack_keep_the_page_rules(demo_version):
             f"{label} p{n}: nearly empty" for n in nearly_empty_pages(texts, agenda_titles)
         ]
         problems += [f"{label} p{n}: placeholder {p!r}" for n, p in placeholder_pages(texts)]
+        problems += [
+            f"{label} p{n}: heading {h!r} alone at the foot"
+            for n, h in headings_at_foot(texts, headings, tuple(agenda_titles))
+        ]
         problems += [f"{label} p{n}: ISO date {d}" for n, d in iso_dates(texts)]
         problems += [f"{label} p{n}: ' | ' join" for n in joins(texts)]
         problems += [
@@ -191,6 +217,12 @@ def test_the_heat_map_places_every_scored_item(demo_version):
 )
 def test_nearly_empty_rule(texts, expected):
     assert nearly_empty_pages(texts, ["Update on M6"]) == expected
+
+
+def test_heading_at_foot_rule():
+    pages_ = ["Text\nRAID heat map\nDocument Classification: Public 28", "map"]
+    assert headings_at_foot(pages_, ["RAID heat map"]) == [(1, "RAID heat map")]
+    assert headings_at_foot(["RAID heat map\nthe map", "x"], ["RAID heat map"]) == []
 
 
 def test_load_stamp_rule():
