@@ -87,7 +87,7 @@ def test_psg36_agenda_keeps_printed_labels_times_and_the_appendix(programme_dir)
     ]
     # Every printed time follows from the start and the durations: no item needed a fixed start.
     assert not AgendaItem.objects.filter(fixed_start__isnull=False).exists()
-    assert rows[0].item.objective == "-"  # as printed
+    assert rows[0].item.objective == ""  # the printed dash means "no objective"
 
 
 def test_psg36_actions_log_with_derived_earlier_meetings(programme_dir):
