@@ -8,7 +8,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from meetings.forms import (
     EngagementEventForm,
     ForwardLookForm,
     VersionedForm,
+    form_write,
 )
 from meetings.forward_look import DEFAULT_WEEKS
 from portal.forms import TableUploadForm
@@ -42,21 +42,6 @@ def _look_url(start=None, weeks=None) -> str:
         query["weeks"] = weeks
     url = reverse("meeting-forward-look")
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def _try(form, write):
-    """Run a service write; its refusal (bad value, stale version) becomes a form error."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
-        return None
 
 
 @permission_required("meeting.view")
@@ -105,7 +90,7 @@ def engagement_add(request):
     initial = {"date": request.GET.get("date") or None}
     form = EngagementEventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        event = _try(
+        event = form_write(
             form,
             lambda: services.engagement_event_create(
                 actor=request.user, **_event_fields(form.cleaned_data)
@@ -124,7 +109,7 @@ def engagement_edit(request, pk, obj):
     form = EngagementEventEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.engagement_event_update(
                 actor=request.user,
@@ -158,7 +143,7 @@ def engagement_delete(request, pk, obj):
             )
             return True
 
-        if _try(form, delete):
+        if form_write(form, delete):
             messages.success(request, f"'{title}' has been removed from the forward look.")
             return redirect(_look_url(day))
     return render(request, "meetings/engagement_delete.html", {"form": form, "event": event})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from meetings.forward_look import DEFAULT_WEEKS, MAX_WEEKS
 from meetings.models import (
@@ -19,6 +20,22 @@ from portal.models import Forum, Organisation, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def form_write(form, write):
+    """Run a service write; its refusal (bad value, stale version) becomes the form's errors,
+    on the field it names where the form has that field. Returns the result, or None."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return None
 
 
 class VersionedForm(forms.Form):
