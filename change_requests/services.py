@@ -35,12 +35,12 @@ from change_requests.models import (
     StageChange,
 )
 from change_requests.uploads import validate_upload
-from change_requests.working_days import add_working_days
 from meetings.models import Decision, DecisionOutcome, Meeting
 from portal.concurrency import claim_version
 from portal.history import history_context, mark_change
 from portal.models import Organisation, User
 from portal.permissions import ensure
+from portal.working_days import add_working_days
 
 DEFAULT_IA_WORKING_DAYS = 10
 

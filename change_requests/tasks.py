@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_requests.models import Invitation, Response, ResponseStatus, Stage
-from change_requests.working_days import working_days_until
 from portal.models import Role, User
+from portal.working_days import working_days_until
 
 BATCH = 500
 

@@ -9,3 +9,4 @@ class MeetingsConfig(AppConfig):
         from portal.navigation import NavItem, register_nav
 
         register_nav(NavItem("Meetings", "meeting-list", "meeting.view", order=10))
+        register_nav(NavItem("Engagement", "meeting-forward-look", "meeting.view", order=11))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from meetings.forward_look import DEFAULT_WEEKS, MAX_WEEKS
 from meetings.models import (
     ActionStatus,
     AgendaItemType,
+    DatePrecision,
     DecisionOutcome,
+    EngagementCategory,
+    EngagementStatus,
     MeetingStatus,
     NarrativeStatus,
 )
@@ -15,6 +20,22 @@ from portal.models import Forum, Organisation, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def form_write(form, write):
+    """Run a service write; its refusal (bad value, stale version) becomes the form's errors,
+    on the field it names where the form has that field. Returns the result, or None."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return None
 
 
 class VersionedForm(forms.Form):
@@ -201,3 +222,52 @@ class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status")] + ActionStatus.choices, required=False)
     open_only = forms.BooleanField(required=False, label="Not closed")
     overdue = forms.BooleanField(required=False, label="Overdue only")
+
+
+# Planned engagement --------------------------------------------------------------------------
+
+
+class ForwardLookForm(forms.Form):
+    """The forward look's window: from a date (its week's Monday) for a number of weeks."""
+
+    start = forms.DateField(required=False, widget=DATE, label="From")
+    weeks = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_WEEKS, initial=DEFAULT_WEEKS, label="Weeks"
+    )
+
+
+class EngagementEventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    precision = forms.ChoiceField(
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        label="Date precision",
+        help_text="The day; only the week (date its Monday); or only the period it falls in",
+    )
+    date = forms.DateField(
+        widget=DATE, help_text="The day, the week's Monday, or the period's first day"
+    )
+    end_date = forms.DateField(
+        required=False, widget=DATE, label="Period ends", help_text="Only for a period"
+    )
+    category = forms.ChoiceField(
+        choices=[("", "No audience named")] + EngagementCategory.choices, required=False
+    )
+    status = forms.ChoiceField(choices=EngagementStatus.choices, initial=EngagementStatus.PLANNED)
+    purpose = forms.CharField(
+        max_length=300, required=False, help_text="e.g. Present CR for approval"
+    )
+    forum = forms.ModelChoiceField(queryset=Forum.objects.order_by("level", "code"), required=False)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(active=True).order_by("name"), required=False
+    )
+    source_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Source",
+        help_text="Where this comes from and what its date rests on",
+    )
+
+
+class EngagementEventEditForm(VersionedForm, EngagementEventForm):
+    reason = forms.CharField(max_length=200, required=False, label="Reason for the change")

@@ -1,12 +1,17 @@
 """Meetings in a programme directory: meeting.csv (the pack's meeting and the next one),
 optionally meetings.csv (other meetings of any forum); then the pack meeting's agenda.csv,
-actions.csv and narrative/ sections."""
+actions.csv and narrative/ sections; optionally engagement.csv (the forward look's events)."""
 
 from __future__ import annotations
 
 import re
 from datetime import time
 
+from meetings.engagement_services import (
+    IMPORT_OPTIONAL,
+    IMPORT_REQUIRED,
+    engagement_events_import_rows,
+)
 from meetings.models import ActionStatus, AgendaItemType, Meeting, MeetingStatus
 from meetings.scheduling import monthly_meeting_date
 from meetings.services import (
@@ -22,6 +27,9 @@ from portal.models import Forum, Organisation
 from portal.programme_loading import LoadContext, register_loader
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+ENGAGEMENT_FILE = "engagement.csv"
+# The demo file carries every column, so a missing one is a mistake in the file.
+ENGAGEMENT_COLUMNS = IMPORT_REQUIRED + IMPORT_OPTIONAL
 
 
 def _parse_short_name(row, column: str):
@@ -300,3 +308,18 @@ def load_agenda_actions(context: LoadContext) -> None:
 
     if meeting.status == MeetingStatus.PLANNED:
         meeting_set_status(meeting=meeting, status=MeetingStatus.PAPERS_PUBLISHED)
+
+
+@register_loader("engagement", order=48)
+def load_engagement(context: LoadContext) -> None:
+    """engagement.csv: the planned engagement of the forward look, read by the same parser as
+    the PMO's import (meetings.engagement_services) and matched on `key`, so a second load
+    changes nothing."""
+    if not context.has(ENGAGEMENT_FILE):
+        return
+    result = engagement_events_import_rows(
+        actor=None,
+        rows=context.rows(ENGAGEMENT_FILE, required=ENGAGEMENT_COLUMNS),
+        source=ENGAGEMENT_FILE,
+    )
+    context.count("engagement events", result.created + result.updated + result.unchanged)

@@ -1,10 +1,12 @@
-"""Meetings of the programme's forums, their agendas, actions, decisions and narrative.
+"""Meetings of the programme's forums, their agendas, actions, decisions and narrative, and the
+engagement planned around them (the pack's forward look).
 
 Their dates drive "previous", "forecast" and "since the last PSG" everywhere else. This app
 sits low in the layering: it never points at milestones, CRs or pack content; the apps above
 own those links (an agenda item's records and pack blocks live in dashboards).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -264,3 +266,143 @@ class NarrativeSection(Versioned):
 
     def __str__(self):
         return f"{self.meeting}: {self.title}"
+
+
+# Planned engagement ------------------------------------------------------------------------
+
+
+class EngagementCategory(models.TextChoices):
+    """The key of the pack's "Planned engagement – 4-week forward look" slide."""
+
+    OFGEM_IPA = "ofgem_ipa", "Ofgem / IPA"
+    CODE_BODIES = "code_bodies", "Code Bodies"
+    CENTRAL_PARTIES = "central_parties", "Central Parties"
+    PROGRAMME_GOVERNANCE = "programme_governance", "Programme governance"
+    CHANGE_CONTROL = "change_control", "Change control"
+    INDUSTRY_ENGAGEMENT = "industry_engagement", "Industry engagement"
+
+
+class EngagementStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    TO_BE_ARRANGED = "to_be_arranged", "To be arranged"
+    COMPLETE = "complete", "Complete"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of an engagement's date is known. The pack often gives no day at all."""
+
+    DAY = "day", "On the day"
+    WEEK = "week", "In the week"
+    PERIOD = "period", "Within the period"
+
+
+class EngagementEvent(Versioned):
+    """A meeting or engagement activity the programme plans with its stakeholders.
+
+    `date` is the day (precision day), the Monday of the week (week), or the first day of the
+    period (period, with `end_date` its last day). Forum meetings themselves are Meetings; an
+    event is everything else the forward look shows (account meetings, webinars, bilaterals).
+    """
+
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day of the period (period precision only)"
+    )
+    category = models.CharField(
+        max_length=30,
+        choices=EngagementCategory.choices,
+        blank=True,
+        help_text="Empty when the source names no audience",
+    )
+    status = models.CharField(
+        max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.PLANNED
+    )
+    purpose = models.CharField(max_length=300, blank=True, help_text="e.g. Present CR for approval")
+    forum = models.ForeignKey(
+        "portal.Forum",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagement_events",
+    )
+    organisation = models.ForeignKey(
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagement_events",
+    )
+    source_note = models.TextField(
+        blank=True, help_text="Where this came from and what its date rests on"
+    )
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="Stable name used by imports to update the same event again",
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="engagement_event_has_title"),
+            models.CheckConstraint(
+                condition=Q(precision__in=["day", "week", "period"]),
+                name="engagement_event_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "to_be_arranged", "complete"]),
+                name="engagement_event_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["", *EngagementCategory.values]),
+                name="engagement_event_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(precision="period", end_date__isnull=False, end_date__gte=models.F("date"))
+                    | (~Q(precision="period") & Q(end_date__isnull=True))
+                ),
+                name="engagement_event_period_has_end",
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=~Q(key=""),
+                name="engagement_event_unique_key",
+                violation_error_message="Another engagement event already has this key.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.when})"
+
+    @property
+    def when(self) -> str:
+        if self.precision == DatePrecision.WEEK:
+            return f"week of {self.date:%d/%m/%y}"
+        if self.precision == DatePrecision.PERIOD and self.end_date is not None:
+            return f"between {self.date:%d/%m/%y} and {self.end_date:%d/%m/%y}"
+        return f"{self.date:%d/%m/%y}"
+
+    def clean(self):
+        errors = {}
+        weekday = self.date.weekday() if self.date is not None else None
+        if self.precision == DatePrecision.DAY and weekday is not None and weekday >= 5:
+            errors["date"] = "The forward look runs Monday to Friday: choose a weekday."
+        if self.precision == DatePrecision.WEEK and weekday not in (None, 0):
+            errors["date"] = "A week-precision event is dated by its week's Monday."
+        if self.precision == DatePrecision.PERIOD:
+            if self.end_date is None:
+                errors["end_date"] = "An event within a period needs the period's last day."
+            elif self.date is not None and self.end_date < self.date:
+                errors["end_date"] = "The period cannot end before it starts."
+        elif self.end_date is not None:
+            errors["end_date"] = "Only an event within a period has an end date."
+        if errors:
+            raise ValidationError(errors)

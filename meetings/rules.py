@@ -36,3 +36,7 @@ def _narrative_write(user, section) -> bool:
         and is_participant(user)
         and belongs_to(user, section.contributor_id)
     )
+
+
+# The forward look is read by everyone signed in (meeting.view); PMO plans the engagement.
+rule("meeting.engagement_edit")(_pmo)

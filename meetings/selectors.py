@@ -2,32 +2,40 @@
 
 The pack builder (dashboards) reads a meeting through these functions and renders the same
 partials as the meeting page (templates/meetings/_agenda_table.html, _actions_table.html,
-_decisions_table.html, _narrative.html); see each function for the context it returns.
+_decisions_table.html, _narrative.html, _forward_look.html); see each function for the
+context it returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from meetings import forward_look as forward_look_rules
 from meetings.markdown import render_markdown
 from meetings.models import (
     Action,
     ActionStatus,
     AgendaItem,
+    DatePrecision,
     Decision,
+    EngagementCategory,
+    EngagementEvent,
+    EngagementStatus,
     Meeting,
+    MeetingStatus,
     NarrativeSection,
     NarrativeStatus,
 )
 from meetings.scheduling import agenda_times, is_overdue
 from portal.models import User
 from portal.permissions import can
+from portal.working_days import bank_holiday
 
 STEERING_FORUM = "PSG"
 
@@ -264,3 +272,80 @@ def sections_invited_for(user) -> list[NarrativeSection]:
         .order_by("meeting__date", "position")
     )
     return [s for s in sections if can(user, "meeting.narrative_write", s)]
+
+
+# Planned engagement --------------------------------------------------------------------------
+
+# A forum's own meeting is programme governance; its status follows the meeting's.
+MEETING_CATEGORY = EngagementCategory.PROGRAMME_GOVERNANCE
+_MEETING_DONE = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+
+
+def _event_entry(event: EngagementEvent) -> forward_look_rules.Entry:
+    with_whom = []
+    if event.organisation and not forward_look_rules.named_in(event.title, event.organisation.name):
+        with_whom.append(event.organisation.name)
+    if event.forum and not forward_look_rules.named_in(
+        event.title, event.forum.code, event.forum.name
+    ):
+        with_whom.append(event.forum.code)
+    return forward_look_rules.Entry(
+        title=event.title,
+        date=event.date,
+        precision=event.precision,
+        end_date=event.end_date,
+        category=event.category,
+        category_label=event.get_category_display() if event.category else "",
+        status=event.status,
+        status_label=event.get_status_display(),
+        purpose=event.purpose,
+        with_whom=" · ".join(with_whom),
+        event_id=event.pk,
+    )
+
+
+def _meeting_entry(meeting: Meeting) -> forward_look_rules.Entry:
+    status = (
+        EngagementStatus.COMPLETE if meeting.status in _MEETING_DONE else EngagementStatus.PLANNED
+    )
+    return forward_look_rules.Entry(
+        title=str(meeting),
+        date=meeting.date,
+        category=MEETING_CATEGORY,
+        category_label=MEETING_CATEGORY.label,
+        status=status,
+        status_label=status.label,
+        start_time=meeting.start_time,
+        meeting_id=meeting.pk,
+    )
+
+
+def forward_look(
+    *, start: date, weeks: int = forward_look_rules.DEFAULT_WEEKS
+) -> forward_look_rules.ForwardLook:
+    """Engagement events and forum meetings in the `weeks` weeks from the week of `start`.
+
+    Raises ValueError (in words) for a number of weeks the look does not offer. Context for
+    `_forward_look.html`: `look` (this), optionally `note` (a closing line), `links` (link
+    boxes to their pages; leave it out for the PDF) and `can_edit` (link events to their edit
+    page).
+    """
+    window = forward_look_rules.window(start, weeks)
+    events = EngagementEvent.objects.select_related("forum", "organisation").filter(
+        Q(
+            precision__in=[DatePrecision.DAY, DatePrecision.WEEK],
+            date__gte=window.start,
+            date__lte=window.end,
+        )
+        | Q(precision=DatePrecision.PERIOD, date__lte=window.end, end_date__gte=window.start)
+    )
+    # A weekend meeting still belongs to its week: read up to the last week's Sunday.
+    meetings = meeting_list().filter(
+        date__gte=window.start, date__lte=window.end + timedelta(days=2)
+    )
+    entries = [_event_entry(e) for e in events] + [_meeting_entry(m) for m in meetings]
+    return forward_look_rules.build(window, entries, bank_holiday=bank_holiday)
+
+
+def engagement_event_get(*, pk: int) -> EngagementEvent:
+    return get_object_or_404(EngagementEvent.objects.select_related("forum", "organisation"), pk=pk)

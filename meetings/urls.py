@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import engagement_views, views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -23,4 +23,19 @@ urlpatterns = [
     path("<int:pk>/narrative/new/", views.narrative_add, name="meeting-narrative-add"),
     path("narrative/<int:pk>/", views.narrative_detail, name="meeting-narrative-detail"),
     path("narrative/<int:pk>/edit/", views.narrative_edit, name="meeting-narrative-edit"),
+    path("engagement/", engagement_views.forward_look, name="meeting-forward-look"),
+    path("engagement/new/", engagement_views.engagement_add, name="meeting-engagement-add"),
+    path(
+        "engagement/import/", engagement_views.engagement_import, name="meeting-engagement-import"
+    ),
+    path(
+        "engagement/<int:pk>/edit/",
+        engagement_views.engagement_edit,
+        name="meeting-engagement-edit",
+    ),
+    path(
+        "engagement/<int:pk>/delete/",
+        engagement_views.engagement_delete,
+        name="meeting-engagement-delete",
+    ),
 ]

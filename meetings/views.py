@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from meetings.forms import (
     NarrativeConfigureForm,
     NarrativeCreateForm,
     NarrativeWriteForm,
+    form_write,
 )
 from meetings.markdown import render_markdown
 from meetings.models import ActionStatus, AgendaItem
@@ -54,16 +54,6 @@ def _decision(request, pk):
 
 def _section(request, pk):
     return selectors.narrative_section_get(pk=pk)
-
-
-def _try(form, write):
-    """Run a service write; its refusal (bad value, stale version) becomes a form error."""
-    try:
-        return write()
-    except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
-        return None
 
 
 def _anchor(meeting, fragment: str) -> str:
@@ -101,7 +91,7 @@ def meeting_create(request):
     form = MeetingOpenForm(request.POST or None, initial={"copy_agenda": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        meeting = _try(
+        meeting = form_write(
             form,
             lambda: services.meeting_open(
                 actor=request.user,
@@ -167,7 +157,7 @@ def meeting_edit(request, pk, obj):
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.meeting_update(
                 actor=request.user,
@@ -199,7 +189,7 @@ def agenda_item_add(request, pk, obj):
     meeting = obj
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = _try(
+        item = form_write(
             form,
             lambda: services.agenda_item_create(
                 actor=request.user, meeting=meeting, **form.cleaned_data
@@ -230,7 +220,7 @@ def agenda_item_edit(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.agenda_item_update(
                 actor=request.user, item=item, expected_version=version, **data
@@ -365,7 +355,7 @@ def action_add(request, pk, obj):
     meeting = obj
     form = ActionForm(request.POST or None, initial={"status": ActionStatus.OPEN})
     if request.method == "POST" and form.is_valid():
-        action = _try(
+        action = form_write(
             form,
             lambda: services.action_raise(actor=request.user, meeting=meeting, **form.cleaned_data),
         )
@@ -410,7 +400,7 @@ def action_edit(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.action_update(
                 actor=request.user, action=action, expected_version=version, **data
@@ -434,7 +424,7 @@ def action_progress(request, pk, obj):
     action = obj
     form = _progress_form(action, request.POST)
     if form.is_valid():
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.action_record_progress(
                 actor=request.user,
@@ -491,7 +481,7 @@ def decision_add(request, pk, obj):
     meeting = obj
     form = DecisionForm(request.POST or None, initial={"decided_on": meeting.date})
     if request.method == "POST" and form.is_valid():
-        decision = _try(
+        decision = form_write(
             form,
             lambda: services.decision_record(
                 actor=request.user, meeting=meeting, **form.cleaned_data
@@ -535,7 +525,7 @@ def decision_edit(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        saved = _try(
+        saved = form_write(
             form,
             lambda: services.decision_update(
                 actor=request.user, decision=decision, expected_version=version, **data
@@ -559,7 +549,7 @@ def narrative_add(request, pk, obj):
     meeting = obj
     form = NarrativeCreateForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        section = _try(
+        section = form_write(
             form,
             lambda: services.narrative_section_create(
                 actor=request.user, meeting=meeting, **form.cleaned_data
@@ -621,7 +611,7 @@ def narrative_edit(request, pk, obj):
             write = lambda: services.narrative_section_write(  # noqa: E731
                 actor=request.user, section=section, expected_version=version, body=data["body"]
             )
-        if _try(form, write) is not None:
+        if form_write(form, write) is not None:
             messages.success(request, f"Section '{section.title}' has been saved.")
             return redirect("meeting-narrative-detail", pk=section.pk)
     preview = None

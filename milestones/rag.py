@@ -8,7 +8,8 @@
        predecessor is Red.
     G  otherwise.
 
-Lateness is counted in working days (weekends and England & Wales bank holidays skipped):
+Lateness is counted in working days (portal.working_days: weekends and England & Wales bank
+holidays skipped):
 the number of working days d with baseline < d <= forecast. A forecast moved from a Friday
 to the Saturday is therefore 0 working days late: later than baseline, within any tolerance.
 Tolerances per tier come from settings.MILESTONE_TOLERANCE_WORKING_DAYS (defaults T1 0,
@@ -17,14 +18,14 @@ T2 5, T3 10). Nothing here touches the database.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
-import holidays
 from django.conf import settings
+
+from portal.working_days import working_days_after
 
 DEFAULT_TOLERANCES = {"T1": 0, "T2": 5, "T3": 10}
 RED, AMBER, GREEN, COMPLETE = "R", "A", "G", "C"
@@ -38,52 +39,6 @@ def tolerances() -> dict[str, int]:
 @lru_cache(maxsize=8192)
 def fmt(day: date | None) -> str:
     return day.strftime("%d %b %Y") if day else "–"
-
-
-# --- working days -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _bank_holidays(first_year: int = 1990, last_year: int = 2100) -> tuple[date, ...]:
-    return tuple(sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))))
-
-
-@lru_cache(maxsize=1)
-def _weekday_bank_holidays() -> tuple[int, ...]:
-    # Bank holidays on weekends are not counted twice (their substitute days are listed).
-    return tuple(d.toordinal() for d in _bank_holidays() if d.weekday() < 5)
-
-
-def _weekdays_through(day: date) -> int:
-    """Weekdays from an arbitrary Monday epoch up to and including `day`."""
-    ordinal = day.toordinal()  # ordinal 1 (0001-01-01) is a Monday
-    weeks, rest = divmod(ordinal - 1, 7)
-    return weeks * 5 + min(rest + 1, 5)
-
-
-@lru_cache(maxsize=65536)
-def working_days_after(start: date, end: date) -> int:
-    """Working days d with start < d <= end (0 when end <= start)."""
-    if end <= start:
-        return 0
-    weekdays = _weekdays_through(end) - _weekdays_through(start)
-    hols = _weekday_bank_holidays()
-    return weekdays - (bisect_right(hols, end.toordinal()) - bisect_right(hols, start.toordinal()))
-
-
-def is_working_day(day: date) -> bool:
-    hols = _bank_holidays()
-    i = bisect_left(hols, day)
-    return day.weekday() < 5 and not (i < len(hols) and hols[i] == day)
-
-
-def add_working_days(start: date, days: int) -> date:
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            days -= 1
-    return day
 
 
 # --- rules --------------------------------------------------------------------------------

@@ -22,10 +22,18 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 RESTRICTED = "Restricted"
 
 
+# The pack's own stylesheet, then those of partials that portal pages share with the pack
+# (one file serves both media, so a partial's look is defined once).
+PACK_STYLESHEETS = ("css/pack.css", "css/forward_look.css")
+
+
 @lru_cache(maxsize=1)
 def pack_stylesheet() -> str:
-    with open(finders.find("css/pack.css"), encoding="utf-8") as handle:
-        return handle.read()
+    sheets = []
+    for name in PACK_STYLESHEETS:
+        with open(finders.find(name), encoding="utf-8") as handle:
+            sheets.append(handle.read())
+    return "\n".join(sheets)
 
 
 def refuse_fetch(url: str, *args, **kwargs):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from change_requests import services
 from change_requests.models import Invitation, Response, Stage
 from change_requests.tasks import send_ia_invitations, send_ia_reminders
-from change_requests.working_days import add_working_days, working_days_until
 from portal.celery import app, collect_beat_schedule
+from portal.working_days import add_working_days
 from tests.change_requests.factories import ChangeRequestFactory
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -134,18 +134,3 @@ def test_reminder_task_is_on_the_beat_schedule():
     entry = schedule["change-requests-ia-reminders"]
     assert entry["task"] == "change_requests.send_ia_reminders"
     assert entry["task"] in app.tasks
-
-
-@pytest.mark.parametrize(
-    ("start", "count", "expected"),
-    [
-        # two weekends and the August bank holiday (26 Aug)
-        (datetime.date(2024, 8, 19), 10, datetime.date(2024, 9, 3)),
-        (datetime.date(2024, 8, 23), 1, datetime.date(2024, 8, 27)),  # bank holiday Monday
-        (datetime.date(2024, 12, 24), 1, datetime.date(2024, 12, 27)),  # Christmas, Boxing Day
-        (datetime.date(2024, 8, 19), 0, datetime.date(2024, 8, 19)),
-    ],
-)
-def test_working_days(start, count, expected):
-    assert add_working_days(start, count) == expected
-    assert working_days_until(start, expected) == count

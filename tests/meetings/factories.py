@@ -1,8 +1,10 @@
 """Factories for meetings' records; MeetingFactory itself lives in tests/factories.py."""
 
+import datetime
+
 import factory
 
-from meetings.models import Action, AgendaItem, Decision, NarrativeSection
+from meetings.models import Action, AgendaItem, Decision, EngagementEvent, NarrativeSection
 from tests.factories import MeetingFactory
 
 
@@ -53,3 +55,14 @@ class NarrativeSectionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Section {n}")
     body = "Some **text**."
     status = "published"
+
+
+class EngagementEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EngagementEvent
+
+    title = factory.Sequence(lambda n: f"Engagement {n}")
+    date = datetime.date(2024, 9, 3)  # a Tuesday
+    precision = "day"
+    category = "central_parties"
+    status = "planned"

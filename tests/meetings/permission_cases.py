@@ -1,11 +1,15 @@
 """Meetings views in the permissions matrix: everyone reads, PMO writes, an invited
-organisation writes its own draft section."""
+organisation writes its own draft section. Planned engagement: everyone reads the forward look,
+PMO plans, edits, deletes and imports events."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import MeetingFactory
 from tests.meetings.factories import (
     ActionFactory,
     AgendaItemFactory,
     DecisionFactory,
+    EngagementEventFactory,
     NarrativeSectionFactory,
 )
 from tests.permission_matrix import EVERYONE, PMO_ONLY, ViewCase
@@ -106,6 +110,39 @@ def _write_data(world, kwargs):
         "position": 1,
         "status": "draft",
     }
+
+
+def _event(world):
+    return {"pk": EngagementEventFactory().pk}
+
+
+EVENT_FIELDS = {
+    "title": "Elexon Account Meeting",
+    "precision": "day",
+    "date": "2024-09-03",
+    "category": "central_parties",
+    "status": "planned",
+}
+
+
+def _event_data(world, kwargs):
+    from meetings.models import EngagementEvent
+
+    return {**EVENT_FIELDS, "version": EngagementEvent.objects.get(pk=kwargs["pk"]).version}
+
+
+def _delete_data(world, kwargs):
+    from meetings.models import EngagementEvent
+
+    return {"version": EngagementEvent.objects.get(pk=kwargs["pk"]).version}
+
+
+def _import_data(world, kwargs):
+    content = (
+        "key,title,date,precision,category,status\n"
+        "ftig-w1,FTIG,2024-08-26,week,Programme governance,planned\n"
+    )
+    return {"file": SimpleUploadedFile("engagement.csv", content.encode(), "text/csv")}
 
 
 INVITED = frozenset({"pmo", "participant"})
@@ -222,5 +259,35 @@ CASES = [
         setup=_invited_draft,
         data=_write_data,
         label="invited draft save",
+    ),
+    ViewCase("meeting-forward-look", EVERYONE),
+    ViewCase("meeting-engagement-add", PMO_ONLY),
+    ViewCase(
+        "meeting-engagement-add",
+        PMO_ONLY,
+        method="post",
+        setup=lambda world: {},
+        data=lambda world, kwargs: EVENT_FIELDS,
+        label="save",
+    ),
+    ViewCase("meeting-engagement-edit", PMO_ONLY, setup=_event),
+    ViewCase(
+        "meeting-engagement-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_event,
+        data=_event_data,
+        label="save",
+    ),
+    ViewCase("meeting-engagement-delete", PMO_ONLY, setup=_event, label="confirm"),
+    ViewCase("meeting-engagement-delete", PMO_ONLY, method="post", setup=_event, data=_delete_data),
+    ViewCase("meeting-engagement-import", PMO_ONLY),
+    ViewCase(
+        "meeting-engagement-import",
+        PMO_ONLY,
+        method="post",
+        setup=lambda world: {},
+        data=_import_data,
+        label="upload",
     ),
 ]

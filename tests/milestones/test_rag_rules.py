@@ -8,13 +8,10 @@ from milestones.rag import (
     MilestoneFacts,
     Node,
     PredecessorFacts,
-    add_working_days,
     displayed,
     evaluate,
     evaluate_all,
-    is_working_day,
     tolerances,
-    working_days_after,
 )
 
 TOL = {"T1": 0, "T2": 5, "T3": 10}
@@ -164,27 +161,6 @@ def test_rule(case, kw, expected, reason_part):
     result = evaluate(facts(**kw), ON, TOL)
     assert result.value == expected, (case, result)
     assert reason_part in result.reason, (case, result.reason)
-
-
-@pytest.mark.parametrize(
-    "start, end, expected",
-    [
-        (date(2024, 8, 23), date(2024, 8, 27), 1),  # Fri -> Tue over Sat, Sun, bank holiday Mon
-        (date(2024, 8, 23), date(2024, 8, 26), 0),  # only the weekend and the bank holiday
-        (date(2024, 12, 24), date(2024, 12, 27), 1),  # Christmas and Boxing Day skipped
-        (date(2024, 9, 30), date(2024, 9, 30), 0),
-        (date(2024, 9, 30), date(2024, 9, 1), 0),
-        (date(2024, 9, 2), date(2024, 9, 9), 5),
-    ],
-)
-def test_working_days(start, end, expected):
-    assert working_days_after(start, end) == expected
-
-
-def test_working_day_helpers():
-    assert not is_working_day(date(2024, 8, 26))  # summer bank holiday (England & Wales)
-    assert is_working_day(date(2024, 8, 5))  # Scottish summer holiday is not one here
-    assert add_working_days(date(2024, 8, 23), 1) == date(2024, 8, 27)
 
 
 def test_tolerances_configurable(settings):

@@ -8,6 +8,7 @@ templates under `dashboards/pack/sections/` only frame them for the page.
 from dashboards.packs.sections import (  # noqa: F401  (registration)
     change_requests,
     delivery,
+    engagement,
     meetings,
     milestones,
     raid,
