@@ -83,6 +83,7 @@ def build(n: int, rebuild: bool) -> None:
                     forecast_date=forecast,
                     completed_on=completed,
                     at_risk=(i % 13 == 0),
+                    at_risk_reason="Bench flag" if i % 13 == 0 else "",
                     responsible="Bench",
                 )
             )
@@ -169,7 +170,9 @@ def main() -> None:
 
     def partial():
         flag = not Milestone._base_manager.get(pk=head).at_risk
-        Milestone._base_manager.filter(pk=head).update(at_risk=flag)
+        Milestone._base_manager.filter(pk=head).update(
+            at_risk=flag, at_risk_reason="Bench flag" if flag else ""
+        )
         return milestones_recompute(on=first, milestone_ids=[head])
 
     timed(

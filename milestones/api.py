@@ -35,6 +35,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "responsible",
             "responsible_organisation",
             "at_risk",
+            "at_risk_reason",
             "commentary",
             "rag",
             "rag_reason",
@@ -83,6 +84,7 @@ class MilestoneCreateSerializer(serializers.Serializer):
     )
     completed_on = serializers.DateField(required=False, allow_null=True)
     at_risk = serializers.BooleanField(required=False)
+    at_risk_reason = serializers.CharField(required=False, allow_blank=True)
     commentary = serializers.CharField(required=False, allow_blank=True)
     predecessors = serializers.SlugRelatedField(
         slug_field="reference", queryset=_milestones(), many=True, required=False
@@ -103,6 +105,7 @@ class MilestoneUpdateSerializer(serializers.Serializer):
     )
     completed_on = serializers.DateField(required=False, allow_null=True)
     at_risk = serializers.BooleanField(required=False)
+    at_risk_reason = serializers.CharField(required=False, allow_blank=True)
     commentary = serializers.CharField(required=False, allow_blank=True)
     rag_override = serializers.ChoiceField(choices=Rag.choices, required=False, allow_blank=True)
     override_reason = serializers.CharField(required=False, allow_blank=True)

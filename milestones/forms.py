@@ -23,6 +23,12 @@ def _milestones_from_references(text: str) -> list[Milestone]:
     return [found[r] for r in wanted]
 
 
+def _check_at_risk_reason(form: forms.Form, data: dict) -> dict:
+    if data.get("at_risk") and not (data.get("at_risk_reason") or "").strip():
+        form.add_error("at_risk_reason", "Say why the milestone is at risk.")
+    return data
+
+
 class RegisterFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Reference or title contains")
     forum = forms.ChoiceField(required=False)
@@ -110,6 +116,12 @@ class MilestoneCreateForm(forms.Form):
         queryset=Organisation.objects.filter(active=True), required=False
     )
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
+    at_risk_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is at risk",
+        help_text="Required with the at-risk flag; shown in the RAG's reason.",
+    )
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     predecessors = forms.CharField(
         required=False,
@@ -119,6 +131,9 @@ class MilestoneCreateForm(forms.Form):
 
     def clean_predecessors(self):
         return _milestones_from_references(self.cleaned_data["predecessors"])
+
+    def clean(self):
+        return _check_at_risk_reason(self, super().clean())
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].upper()
@@ -144,6 +159,12 @@ class MilestoneEditForm(forms.Form):
     )
     completed_on = forms.DateField(required=False, widget=DATE)
     at_risk = forms.BooleanField(required=False, label="At risk (PMO judgement)")
+    at_risk_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is at risk",
+        help_text="Required with the at-risk flag; shown in the RAG's reason.",
+    )
     commentary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     predecessors = forms.CharField(
         required=False,
@@ -183,7 +204,7 @@ class MilestoneEditForm(forms.Form):
             self.add_error("forecast_reason", "Say why the forecast date changes.")
         if data.get("rag_override") and not (data.get("override_reason") or "").strip():
             self.add_error("override_reason", "An override needs a reason.")
-        return data
+        return _check_at_risk_reason(self, data)
 
 
 class RebaselineForm(forms.Form):
@@ -209,6 +230,10 @@ class InlineCommentaryForm(forms.Form):
 class InlineAtRiskForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     at_risk = forms.BooleanField(required=False, label="At risk")
+    at_risk_reason = forms.CharField(required=False, max_length=1000, label="Why")
+
+    def clean(self):
+        return _check_at_risk_reason(self, super().clean())
 
 
 INLINE_FORMS = {
@@ -219,7 +244,7 @@ INLINE_FORMS = {
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV or XLSX with the register's columns.")
+    file = forms.FileField(help_text="CSV or XLSX: the register's columns, or a status update.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -71,6 +71,9 @@ class Milestone(Versioned):
         related_name="milestones",
     )
     at_risk = models.BooleanField(default=False, help_text="PMO judges the milestone at risk")
+    at_risk_reason = models.TextField(
+        blank=True, help_text="Why the PMO judges it at risk (required with the flag)"
+    )
     commentary = models.TextField(blank=True)
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="successors"
@@ -106,6 +109,10 @@ class Milestone(Versioned):
             models.CheckConstraint(
                 condition=Q(rag_override__in=["", "R", "A", "G", "C"]),
                 name="milestone_override_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(at_risk=False) | ~Q(at_risk_reason=""),
+                name="milestone_at_risk_has_reason",
             ),
         ]
         indexes = [
@@ -188,3 +195,82 @@ class SnapshotRow(models.Model):
 
     def __str__(self):
         return f"{self.snapshot}: {self.milestone_id} {self.rag}"
+
+
+class ActivityKind(models.TextChoices):
+    """The kinds of bar and mark on a plan timeline (the M10 slide's key)."""
+
+    ACTIVITY = "activity", "Key activity"
+    REVIEW = "review", "Iterative review / engagement"
+    DECISION = "decision", "Decision / approval / meeting"
+    MILESTONE = "milestone", "Milestone"
+    DEPENDENCY = "dependency", "Dependency"
+
+
+# Kinds drawn as a mark on one day rather than as a bar.
+POINT_KINDS = (ActivityKind.MILESTONE, ActivityKind.DECISION)
+
+
+class PlanActivity(Versioned):
+    """One bar or mark of the programme plan's timeline, in a lane such as "SIT Functional".
+
+    `end_date` empty means the activity runs on beyond what the plan shows. Where the dates
+    are known only roughly (a planning slide gives positions, not dates), `approximate` is set
+    and `date_basis` says how they were arrived at, so no guess is shown as a fact.
+    """
+
+    lane = models.CharField(max_length=100, help_text="The group it is drawn in, e.g. Milestones")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=ActivityKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Empty: runs on beyond what the plan shows"
+    )
+    approximate = models.BooleanField(default=False, help_text="The dates are approximate")
+    date_basis = models.TextField(blank=True, help_text="How the dates are known")
+    source = models.CharField(max_length=200, blank=True, help_text="Document or slide")
+    milestone = models.ForeignKey(
+        Milestone,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_activities",
+        help_text="The register milestone it stands for, if any",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order on the timeline")
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["position", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="plan_activity_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[k.value for k in POINT_KINDS])
+                | Q(end_date=models.F("start_date")),
+                name="plan_activity_point_is_one_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ActivityKind]),
+                name="plan_activity_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(approximate=False) | ~Q(date_basis=""),
+                name="plan_activity_approximate_has_basis",
+            ),
+            models.UniqueConstraint(
+                fields=["lane", "title", "start_date"], name="plan_activity_unique_in_lane"
+            ),
+        ]
+        indexes = [models.Index(fields=["start_date", "end_date"], name="plan_activity_dates")]
+
+    def __str__(self):
+        return f"{self.lane}: {self.title}"
+
+    @property
+    def is_point(self) -> bool:
+        return self.kind in POINT_KINDS

@@ -8,6 +8,12 @@
        predecessor is Red.
     G  otherwise.
 
+Forecast RAG (evaluating at a later date than the one the data is as of, `projected_from`): a
+milestone that is open on `projected_from`, not flagged at risk, forecast to finish between that
+date and the evaluation date, and not waiting on a predecessor forecast after it, is projected
+Complete on its forecast date. Without this an on-track milestone due before the meeting would
+show Red at the meeting merely because nobody has recorded its completion yet.
+
 Lateness is counted in working days (portal.working_days: weekends and England & Wales bank
 holidays skipped):
 the number of working days d with baseline < d <= forecast. A forecast moved from a Friday
@@ -71,13 +77,41 @@ class MilestoneFacts:
     completed_on: date | None = None
     at_risk: bool = False
     predecessors: tuple[PredecessorFacts, ...] = field(default_factory=tuple)
+    at_risk_reason: str = ""
 
 
-def evaluate(facts: MilestoneFacts, on: date, tol: Mapping[str, int] | None = None) -> RagResult:
-    """The computed RAG of one milestone as at `on`, with every reason that applies."""
+def _projected_complete(facts: MilestoneFacts, on: date, projected_from: date | None) -> bool:
+    if projected_from is None or projected_from >= on or facts.at_risk:
+        return False
+    if facts.completed_on is not None and facts.completed_on <= projected_from:
+        return False
+    if not projected_from <= facts.forecast_date <= on:
+        return False
+    return not any(
+        p.rag != COMPLETE and p.forecast_date > facts.forecast_date for p in facts.predecessors
+    )
+
+
+def evaluate(
+    facts: MilestoneFacts,
+    on: date,
+    tol: Mapping[str, int] | None = None,
+    *,
+    projected_from: date | None = None,
+) -> RagResult:
+    """The computed RAG of one milestone as at `on`, with every reason that applies.
+
+    With `projected_from` (the date the data is as of, earlier than `on`), an open milestone
+    due by `on` and not at risk is projected Complete (see the module docstring)."""
     tol = tolerances() if tol is None else tol
     if facts.completed_on is not None and facts.completed_on <= on:
         return RagResult(COMPLETE, f"Completed on {fmt(facts.completed_on)}.")
+    if _projected_complete(facts, on, projected_from):
+        return RagResult(
+            COMPLETE,
+            f"Projected complete on {fmt(facts.forecast_date)}: its forecast date, on or before "
+            f"{fmt(on)}, as planned on {fmt(projected_from)} (not flagged at risk).",
+        )
 
     allowed = tol.get(facts.tier, 0)
     late = working_days_after(facts.baseline_date, facts.forecast_date)
@@ -94,7 +128,8 @@ def evaluate(facts: MilestoneFacts, on: date, tol: Mapping[str, int] | None = No
         else:
             amber.append(f"{slip}, within the {facts.tier} tolerance of {allowed}.")
     if facts.at_risk:
-        amber.append("PMO has flagged it at risk.")
+        why = facts.at_risk_reason.strip().rstrip(".")
+        amber.append("PMO has flagged it at risk" + (f": {why}." if why else "."))
     for pred in facts.predecessors:
         if pred.rag == RED:
             amber.append(f"Predecessor {pred.reference} is Red.")
@@ -153,6 +188,7 @@ class Node:
     rag_override: str = ""
     override_reason: str = ""
     predecessor_ids: tuple = ()
+    at_risk_reason: str = ""
 
 
 def evaluate_all(
@@ -161,8 +197,11 @@ def evaluate_all(
     tol: Mapping[str, int] | None = None,
     *,
     settled: Mapping[object, DisplayRag] | None = None,
+    projected_from: date | None = None,
 ) -> dict[object, DisplayRag]:
     """Evaluate a whole set of milestones at `on`, predecessors before successors.
+
+    `projected_from` makes it a forecast from that date's data (see `evaluate`).
 
     Iterative depth-first order so a long chain never hits the recursion limit. A predecessor
     outside `nodes` is ignored; a cycle (prevented by the services) is broken by treating the
@@ -207,9 +246,12 @@ def evaluate_all(
                 node.completed_on,
                 node.at_risk,
                 tuple(preds),
+                node.at_risk_reason,
             )
             results[key] = displayed(
-                evaluate(facts, on, tol), node.rag_override, node.override_reason
+                evaluate(facts, on, tol, projected_from=projected_from),
+                node.rag_override,
+                node.override_reason,
             )
             in_progress.discard(key)
     return results

@@ -41,6 +41,7 @@ _NODE_FIELDS = (
     "at_risk",
     "rag_override",
     "override_reason",
+    "at_risk_reason",  # last: passed to Node by keyword
 )
 
 
@@ -94,7 +95,11 @@ def load_nodes(where: Q | None = None) -> dict[int, Node]:
         preds[successor].append(predecessor)
     empty = ()
     return {
-        row[0]: Node(*row[1:], predecessor_ids=tuple(preds[row[0]]) if row[0] in preds else empty)
+        row[0]: Node(
+            *row[1:-1],
+            predecessor_ids=tuple(preds[row[0]]) if row[0] in preds else empty,
+            at_risk_reason=row[-1],
+        )
         for row in milestones.values_list(*_NODE_FIELDS)
     }
 
@@ -194,7 +199,8 @@ def dashboard(
 
     Current RAG is evaluated at `reporting_date` (default: the programme's), Forecast RAG at
     `next_steering_date` (default: the next PSG on or after the reporting date) from the
-    current forecast, and Previous RAG is read from the last snapshot before the reporting
+    current forecast (an on-track milestone due by then is projected Complete: see
+    `milestones.rag`), and Previous RAG is read from the last snapshot before the reporting
     date. Rows are ordered by baseline date then reference, as in the pack.
     """
     from meetings.selectors import next_meeting_on_or_after
@@ -213,7 +219,9 @@ def dashboard(
         return result
     nodes = load_nodes(_upstream_filter(base))
     current = evaluate_all(nodes, on)
-    forecast = evaluate_all(nodes, next_steering_date) if next_steering_date else {}
+    forecast = (
+        evaluate_all(nodes, next_steering_date, projected_from=on) if next_steering_date else {}
+    )
     previous = {}
     if prior is not None:
         previous = {

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones.models import REFERENCE_PATTERN, Milestone, Reforecast, Snapshot, SnapshotRow
+from milestones.recompute import milestones_recompute  # noqa: F401  (part of the services)
 from portal.concurrency import claim_version
 from portal.history import history_context, mark_change
 from portal.importing import ImportRejected, Row, RowProblem, collect, read_table
@@ -34,11 +35,12 @@ EDITABLE_FIELDS = (
     "responsible_organisation",
     "completed_on",
     "at_risk",
+    "at_risk_reason",
     "commentary",
     "rag_override",
     "override_reason",
 )
-_RAG_INPUTS = {"completed_on", "at_risk", "rag_override", "override_reason"}
+_RAG_INPUTS = {"completed_on", "at_risk", "at_risk_reason", "rag_override", "override_reason"}
 
 
 _batched: contextvars.ContextVar[set | None] = contextvars.ContextVar(
@@ -111,11 +113,15 @@ def milestone_create(
     responsible_organisation: Organisation | None = None,
     completed_on: date | None = None,
     at_risk: bool = False,
+    at_risk_reason: str = "",
     commentary: str = "",
     predecessors: Iterable[Milestone] = (),
     reason: str = "Milestone added",
 ) -> Milestone:
     reference = reference.strip().upper()
+    at_risk_reason = at_risk_reason.strip() if at_risk else ""
+    if at_risk and not at_risk_reason:
+        raise ValidationError({"at_risk_reason": "Say why the milestone is at risk."})
     milestone = Milestone(
         reference=reference,
         forum=forum,
@@ -127,6 +133,7 @@ def milestone_create(
         responsible_organisation=responsible_organisation,
         completed_on=completed_on,
         at_risk=at_risk,
+        at_risk_reason=at_risk_reason,
         commentary=commentary,
     )
     if re.match(REFERENCE_PATTERN, reference):
@@ -166,6 +173,9 @@ def milestone_update(
         milestone.override_reason = ""
     elif not milestone.override_reason.strip():
         raise ValidationError({"override_reason": "An override needs a reason."})
+    milestone.at_risk_reason = milestone.at_risk_reason.strip() if milestone.at_risk else ""
+    if milestone.at_risk and not milestone.at_risk_reason:
+        raise ValidationError({"at_risk_reason": "Say why the milestone is at risk."})
     milestone.full_clean()
     mark_change(milestone, actor=actor, reason=reason or "Milestone edited")
     milestone.save()
@@ -232,7 +242,7 @@ def milestone_inline_edit(
     *, actor: User | None, milestone: Milestone, field: str, expected_version: int, values: dict
 ) -> Milestone:
     """One field edited in a register row: the forecast (with a reason), the commentary or
-    the at-risk flag."""
+    the at-risk flag (with its reason)."""
     if field == "forecast":
         return milestone_reforecast(
             actor=actor,
@@ -257,6 +267,7 @@ def milestone_inline_edit(
             expected_version=expected_version,
             reason="Flagged at risk" if flag else "At-risk flag cleared",
             at_risk=flag,
+            at_risk_reason=(values.get("at_risk_reason") or "") if flag else "",
         )
     raise ValueError(f"No inline edit for {field!r}")
 
@@ -363,8 +374,11 @@ def snapshot_take(*, on: date, taken_at=None) -> Snapshot:
 
 # --- spreadsheet import -------------------------------------------------------------------
 
-_ABSENT = object()
-IMPORT_REQUIRED = ["ref", "forum", "title", "baseline_date", "forecast_date"]
+# A file needs only `ref`: rows for references already in the register update the columns the
+# file has (a status update: completed_on, at_risk, at_risk_reason, commentary...); a new
+# reference also needs the columns that create a milestone.
+IMPORT_REQUIRED = ["ref"]
+CREATE_REQUIRED = ["forum", "title", "baseline_date", "forecast_date"]
 
 
 @dataclass
@@ -379,21 +393,25 @@ class ImportResult:
 class _Parsed:
     line: int
     reference: str
-    forum: Forum | None
-    forum_stream: str
-    title: str
-    baseline_date: date | None
-    forecast_date: date | None
-    completed_on: object  # a date, None, or _ABSENT when the file has no such column
-    responsible: str
-    at_risk: bool | None
-    commentary: str
+    # Only the columns the file has: a missing column leaves the register's value alone.
+    values: dict
+
+
+def _parse_forum(row: Row, forums: dict[str, Forum], values: dict) -> None:
+    code, stream = split_forum(row.text("forum", required=True))
+    forum = forums.get(code.upper()) if code else None
+    if code and forum is None:
+        row.problem("forum", f"'{code}' is not a forum code ({', '.join(sorted(forums))})")
+    if len(stream) > 100:
+        row.problem("forum", "the bracketed sub-group is longer than 100 characters")
+    values.update(forum=forum, forum_stream=stream)
 
 
 def _parser(forums: dict[str, Forum], existing: dict[str, Milestone]):
     seen: dict[str, int] = {}
 
     def parse(row: Row) -> _Parsed:
+        has = row.values.__contains__
         reference = row.text("ref", required=True).upper()
         if reference and not re.match(REFERENCE_PATTERN, reference):
             row.problem("ref", f"'{reference}' is not a reference like T3-DB-0153")
@@ -401,38 +419,43 @@ def _parser(forums: dict[str, Forum], existing: dict[str, Milestone]):
             row.problem("ref", f"'{reference}' is also on line {seen[reference]}")
         elif reference:
             seen[reference] = row.line
-        code, stream = split_forum(row.text("forum", required=True))
-        forum = forums.get(code.upper()) if code else None
-        if code and forum is None:
-            row.problem("forum", f"'{code}' is not a forum code ({', '.join(sorted(forums))})")
-        if len(stream) > 100:
-            row.problem("forum", "the bracketed sub-group is longer than 100 characters")
-        title = row.text("title", required=True, max_length=300)
-        baseline = row.date("baseline_date", required=True)
-        forecast = row.date("forecast_date", required=True)
-        completed = row.date("completed_on") if "completed_on" in row.values else _ABSENT
-        at_risk = row.boolean("at_risk") if (row.values.get("at_risk") or "").strip() else None
-        commentary = row.text("commentary") or row.text("status_text")
         current = existing.get(reference)
-        if current is not None and baseline and current.baseline_date != baseline:
-            row.problem(
-                "baseline_date",
-                f"differs from the register ({current.baseline_date:%Y-%m-%d}); the baseline "
-                "moves only by a rebaseline",
-            )
-        return _Parsed(
-            row.line,
-            reference,
-            forum,
-            stream,
-            title,
-            baseline,
-            forecast,
-            completed,
-            row.text("responsible", max_length=200),
-            at_risk,
-            commentary,
-        )
+        if current is None and reference:
+            for column in CREATE_REQUIRED:
+                if not has(column):
+                    row.problem(column, f"is needed to add {reference} (not in the register)")
+        values: dict = {}
+        if has("forum"):
+            _parse_forum(row, forums, values)
+        if has("title"):
+            values["title"] = row.text("title", required=True, max_length=300)
+        if has("baseline_date"):
+            values["baseline_date"] = baseline = row.date("baseline_date", required=True)
+            if current is not None and baseline and current.baseline_date != baseline:
+                row.problem(
+                    "baseline_date",
+                    f"differs from the register ({current.baseline_date:%Y-%m-%d}); the "
+                    "baseline moves only by a rebaseline",
+                )
+        if has("forecast_date"):
+            values["forecast_date"] = row.date("forecast_date", required=True)
+        if has("completed_on"):
+            values["completed_on"] = row.date("completed_on")
+        if has("responsible"):
+            values["responsible"] = row.text("responsible", max_length=200)
+        if has("commentary") or has("status_text"):
+            values["commentary"] = row.text("commentary") or row.text("status_text")
+        if (row.values.get("at_risk") or "").strip():
+            values["at_risk"] = row.boolean("at_risk")
+        if has("at_risk_reason"):
+            values["at_risk_reason"] = row.text("at_risk_reason")
+        flagged = values.get("at_risk", current.at_risk if current else False)
+        reason = values.get("at_risk_reason", current.at_risk_reason if current else "")
+        if flagged and not reason:
+            row.problem("at_risk_reason", "say why the milestone is at risk")
+        if not flagged:
+            values.pop("at_risk_reason", None)
+        return _Parsed(row.line, reference, values)
 
     return parse
 
@@ -441,8 +464,9 @@ def _parser(forums: dict[str, Forum], existing: dict[str, Milestone]):
 def milestones_import_rows(*, actor: User | None, rows: Iterable[Row], source: str) -> ImportResult:
     """Validate every row, then apply all of them or none (raises ImportRejected).
 
-    Rows are matched on reference: new ones are created, existing ones updated; a changed
-    forecast date is recorded as a reforecast with the import named as its reason.
+    Rows are matched on reference: new ones are created, existing ones updated in the columns
+    the file has; a changed forecast date is recorded as a reforecast with the import named as
+    its reason. Clearing the at-risk flag clears its reason.
     """
     forums = {f.code.upper(): f for f in Forum.objects.all()}
     existing = {m.reference: m for m in Milestone.objects.select_for_update()}
@@ -453,58 +477,32 @@ def milestones_import_rows(*, actor: User | None, rows: Iterable[Row], source: s
     reason = f"Imported from {source}"
     with history_context(actor=actor, reason=reason), one_recompute():
         for item in parsed:
+            values = dict(item.values)
+            if "responsible" in values:
+                named = organisations.get(values["responsible"].lower())
+                if named is not None:
+                    values["responsible_organisation"] = named
             current = existing.get(item.reference)
             if current is None:
-                milestone_create(
-                    actor=actor,
-                    reference=item.reference,
-                    forum=item.forum,
-                    forum_stream=item.forum_stream,
-                    title=item.title,
-                    baseline_date=item.baseline_date,
-                    forecast_date=item.forecast_date,
-                    responsible=item.responsible,
-                    responsible_organisation=organisations.get(item.responsible.lower()),
-                    completed_on=None if item.completed_on is _ABSENT else item.completed_on,
-                    at_risk=bool(item.at_risk),
-                    commentary=item.commentary,
-                    reason=reason,
-                )
+                milestone_create(actor=actor, reference=item.reference, reason=reason, **values)
                 result.created += 1
                 result.references.append(item.reference)
                 continue
-            changes = {
-                "forum": item.forum,
-                "forum_stream": item.forum_stream,
-                "title": item.title,
-                "responsible": item.responsible,
-                "commentary": item.commentary,
-            }
-            named = organisations.get(item.responsible.lower())
-            if named is not None:
-                changes["responsible_organisation"] = named
-            if item.completed_on is not _ABSENT:
-                changes["completed_on"] = item.completed_on
-            if item.at_risk is not None:
-                changes["at_risk"] = item.at_risk
-            changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
-            if current.forecast_date != item.forecast_date:
-                milestone_reforecast(
-                    actor=actor,
-                    milestone=current,
-                    forecast_date=item.forecast_date,
-                    reason=reason,
-                )
-            elif not changed:
+            values.pop("baseline_date", None)  # equal to the register's (checked above)
+            forecast = values.pop("forecast_date", current.forecast_date)
+            if values.get("at_risk") is False:
+                values["at_risk_reason"] = ""
+            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if forecast == current.forecast_date and not changed:
                 result.unchanged += 1
                 continue
+            if forecast != current.forecast_date:
+                milestone_reforecast(
+                    actor=actor, milestone=current, forecast_date=forecast, reason=reason
+                )
             if changed:
                 milestone_update(
-                    actor=actor,
-                    milestone=current,
-                    expected_version=None,
-                    reason=reason,
-                    **changed,
+                    actor=actor, milestone=current, expected_version=None, reason=reason, **changed
                 )
             result.updated += 1
             result.references.append(item.reference)
@@ -517,100 +515,3 @@ def milestones_import(*, actor: User | None, filename: str, content: bytes) -> I
     if not rows:
         raise ImportRejected([RowProblem(filename, 0, "", "has no rows to import")])
     return milestones_import_rows(actor=actor, rows=rows, source=filename)
-
-
-# --- recompute ----------------------------------------------------------------------------
-
-RECOMPUTE_BATCH = 5000
-
-
-def _write_rags(changed: list[tuple[int, str, str]], on: date) -> None:
-    """Write the changed rows set-based. PostgreSQL: COPY them into a temporary table, then
-    one UPDATE ... FROM it. Elsewhere (SQLite in development): bulk_update in batches."""
-    from django.db import connection
-
-    if not changed:
-        return
-    table = Milestone._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS milestone_rag_new "
-                "(id bigint PRIMARY KEY, rag varchar(1), reason text) ON COMMIT DELETE ROWS"
-            )
-            cursor.execute("TRUNCATE milestone_rag_new")
-            with cursor.cursor.copy("COPY milestone_rag_new (id, rag, reason) FROM STDIN") as copy:
-                for row in changed:
-                    copy.write_row(row)
-            cursor.execute(
-                f"UPDATE {table} AS m SET rag = v.rag, rag_reason = v.reason, "
-                "rag_evaluated_on = %s FROM milestone_rag_new AS v WHERE m.id = v.id",
-                [on],
-            )
-        return
-    # The plain base manager: derived columns are not governed history.
-    for start in range(0, len(changed), RECOMPUTE_BATCH):
-        Milestone._base_manager.bulk_update(
-            [
-                Milestone(pk=pk, rag=rag, rag_reason=reason, rag_evaluated_on=on)
-                for pk, rag, reason in changed[start : start + RECOMPUTE_BATCH]
-            ],
-            ["rag", "rag_reason", "rag_evaluated_on"],
-            batch_size=500,
-        )
-
-
-@transaction.atomic
-def milestones_recompute(*, on: date, milestone_ids: Iterable[int] | None = None) -> int:
-    """Refresh the cached RAG (as at `on`) of the given milestones and everything downstream,
-    or of all milestones; set-based: a fixed handful of reads, one UPDATE per 5,000 changed
-    rows. Returns the number of rows whose RAG or reason changed. Idempotent."""
-    from django.db.models import Q
-
-    from milestones.rag import evaluate_all
-    from milestones.selectors import downstream_ids, load_nodes
-
-    targets: set[int] | None = None
-    if milestone_ids is not None:
-        targets = downstream_ids(milestone_ids)
-        if not targets:
-            return 0
-        outside = (
-            Milestone.predecessors.through.objects.filter(from_milestone_id__in=targets)
-            .exclude(to_milestone_id__in=targets)
-            .values("to_milestone_id")
-        )
-        # Predecessors outside the set are read from the cache, which must be of the same day.
-        stale = Milestone._base_manager.filter(pk__in=outside).exclude(rag_evaluated_on=on)
-        if stale.exists():
-            targets = None
-    if targets is None:
-        nodes = load_nodes()
-        results = evaluate_all(nodes, on)
-        cached = Milestone._base_manager.values_list("id", "rag", "rag_reason", "rag_evaluated_on")
-    else:
-        nodes = load_nodes(Q(pk__in=targets))
-        outside_nodes = load_nodes(Q(pk__in=outside))
-        settled = dict(Milestone._base_manager.filter(pk__in=outside).values_list("id", "rag"))
-        # Predecessors outside the set keep their cached displayed RAG.
-        from milestones.rag import DisplayRag, RagResult
-
-        seeded = {}
-        for pk, node in outside_nodes.items():
-            value = node.rag_override or settled.get(pk, "")
-            seeded[pk] = DisplayRag(value, "", RagResult(value or "G", ""), bool(node.rag_override))
-        results = evaluate_all({**outside_nodes, **nodes}, on, settled=seeded)
-        results = {pk: results[pk] for pk in nodes}
-        cached = Milestone._base_manager.filter(pk__in=targets).values_list(
-            "id", "rag", "rag_reason", "rag_evaluated_on"
-        )
-    changed = []
-    for pk, rag, reason, evaluated_on in cached:
-        result = results.get(pk)
-        if result is None:
-            continue
-        computed = result.computed
-        if (rag, reason, evaluated_on) != (computed.value, computed.reason, on):
-            changed.append((pk, computed.value, computed.reason))
-    _write_rags(changed, on)
-    return len(changed)

@@ -35,6 +35,7 @@ EXPORT_HEADERS = [
     "completed_on",
     "responsible",
     "at_risk",
+    "at_risk_reason",
     "commentary",
     "rag",
     "rag_override",
@@ -92,6 +93,7 @@ def milestone_export(request):
             m.completed_on.isoformat() if m.completed_on else "",
             m.responsible,
             "yes" if m.at_risk else "no",
+            m.at_risk_reason,
             m.commentary,
             m.rag,
             m.rag_override,
@@ -222,7 +224,7 @@ def _inline_initial(milestone: Milestone, field: str) -> dict:
     values = {
         "forecast": {"forecast_date": milestone.forecast_date},
         "commentary": {"commentary": milestone.commentary},
-        "at_risk": {"at_risk": milestone.at_risk},
+        "at_risk": {"at_risk": True, "at_risk_reason": milestone.at_risk_reason},
     }[field]
     return {"version": milestone.version, **values}
 

@@ -65,7 +65,7 @@ CASES = [
         method="post",
         setup=_inline("at_risk"),
         label="at risk",
-        data=lambda w, k: {"version": 1, "at_risk": "on"},
+        data=lambda w, k: {"version": 1, "at_risk": "on", "at_risk_reason": "PPs late"},
     ),
     ViewCase(
         "milestone-inline",

@@ -168,9 +168,15 @@ def test_recompute_is_set_based_and_reaches_downstream(pmo, django_assert_max_nu
 def test_services_schedule_recompute_after_commit(pmo, django_capture_on_commit_callbacks):
     m = MilestoneFactory(baseline_date=date(2030, 1, 31))
     with django_capture_on_commit_callbacks(execute=True):
-        services.milestone_update(actor=pmo, milestone=m, expected_version=1, at_risk=True)
+        services.milestone_update(
+            actor=pmo,
+            milestone=m,
+            expected_version=1,
+            at_risk=True,
+            at_risk_reason="Waiting on PP submissions",
+        )
     m.refresh_from_db()
-    assert m.rag == "A" and "at risk" in m.rag_reason
+    assert m.rag == "A" and "at risk: Waiting on PP submissions" in m.rag_reason
 
 
 def test_snapshot_and_previous_rag(pmo):

@@ -92,18 +92,28 @@ def test_inline_commentary_and_at_risk(pmo_client):
         HTTP_HX_REQUEST="true",
     )
     assert b"Waiting on PPs" in r.content
+    # Flagging needs a reason: refused without one, nothing saved, the form says why.
     r = pmo_client.post(
         reverse("milestone-inline", args=[m.pk, "at_risk"]),
         {"version": 2, "at_risk": "on"},
         HTTP_HX_REQUEST="true",
     )
+    assert b"Say why the milestone is at risk." in r.content
+    assert not Milestone.objects.get(pk=m.pk).at_risk
+    r = pmo_client.post(
+        reverse("milestone-inline", args=[m.pk, "at_risk"]),
+        {"version": 2, "at_risk": "on", "at_risk_reason": "PP submissions late"},
+        HTTP_HX_REQUEST="true",
+    )
     m.refresh_from_db()
     assert m.at_risk and m.commentary == "Waiting on PPs"
+    assert m.at_risk_reason == "PP submissions late"
     assert b"At risk" in r.content and m.rag == "A"
     # Without htmx the same post returns to the register.
     r = pmo_client.post(reverse("milestone-inline", args=[m.pk, "at_risk"]), {"version": 3})
     assert r.status_code == 302
-    assert not Milestone.objects.get(pk=m.pk).at_risk
+    cleared = Milestone.objects.get(pk=m.pk)
+    assert not cleared.at_risk and cleared.at_risk_reason == ""
 
 
 def test_inline_stale_edit_is_refused_with_what_changed(world, pmo_client):
