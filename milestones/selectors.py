@@ -484,3 +484,100 @@ def milestone_detail(pk: int) -> Milestone:
 
 TIERS = Tier.choices
 RAGS = Rag.choices
+
+
+# --- pre-publish check --------------------------------------------------------------------
+
+
+def check_rows(
+    *,
+    reporting_date: date,
+    forum: str | None = None,
+    tier: str | None = None,
+    workstream: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    """The register's milestones (filtered like the dashboard) as rows for
+    `milestones.consistency`: displayed RAG at `reporting_date`, the last change of each
+    commentary (from history) and the latest reforecast. Five queries, whatever the size."""
+    from django.db.models import F, OuterRef, Subquery, Window
+    from django.db.models.functions import Lag
+    from django.urls import reverse
+
+    from milestones.consistency import ForecastMove, MilestoneCheckRow
+
+    base = _filtered(
+        forum=forum, tier=tier, workstream=workstream, date_from=date_from, date_to=date_to
+    )
+    milestones = list(
+        base.select_related("responsible_organisation").order_by("baseline_date", "reference")
+    )
+    if not milestones:
+        return []
+    ids = [m.pk for m in milestones]
+    results = evaluate_all(load_nodes(_upstream_filter(base)), reporting_date)
+    # A history row changes the commentary when it differs from the row before it (the first
+    # row of each milestone sets it).
+    commentary_changed: dict[int, datetime] = {}
+    changes = (
+        Milestone.history.model.objects.filter(id__in=ids)
+        .annotate(
+            before=Window(
+                Lag("commentary"),
+                partition_by=[F("id")],
+                order_by=[F("history_date").asc(), F("history_id").asc()],
+            )
+        )
+        .filter(Q(before__isnull=True) | ~Q(before=F("commentary")))
+        .values_list("id", "history_date")
+    )
+    for pk, when in changes:
+        if pk not in commentary_changed or when > commentary_changed[pk]:
+            commentary_changed[pk] = when
+    latest = Reforecast.objects.filter(milestone=OuterRef("milestone")).order_by(
+        "-changed_at", "-id"
+    )
+    moves = {
+        pk: ForecastMove(old, new, when)
+        for pk, old, new, when in Reforecast.objects.filter(
+            milestone_id__in=ids, id=Subquery(latest.values("id")[:1])
+        ).values_list("milestone_id", "old_date", "new_date", "changed_at")
+    }
+    return [
+        MilestoneCheckRow(
+            reference=m.reference,
+            title=m.title,
+            baseline_date=m.baseline_date,
+            forecast_date=m.forecast_date,
+            completed_on=m.completed_on,
+            responsible=m.responsible,
+            responsible_organisation=(
+                m.responsible_organisation.name if m.responsible_organisation else ""
+            ),
+            commentary=m.commentary,
+            rag=results[m.pk].value,
+            rag_reason=results[m.pk].reason,
+            commentary_changed_at=commentary_changed.get(m.pk),
+            last_reforecast=moves.get(m.pk),
+            url=reverse("milestone-detail", args=[m.pk]),
+        )
+        for m in milestones
+    ]
+
+
+def prepublish_findings(
+    *, reporting_date: date | None = None, stale_weeks: int | None = None, **filters
+) -> list:
+    """The milestone findings of the pre-publish check as at `reporting_date` (default the
+    programme's): `milestones.consistency.milestone_findings` over `check_rows(**filters)`.
+    `stale_weeks` defaults to settings.MILESTONE_STALE_COMMENTARY_WEEKS (4)."""
+    from django.conf import settings
+
+    from milestones.consistency import milestone_findings
+
+    on = reporting_date or programme_reporting_date()
+    weeks = stale_weeks or getattr(settings, "MILESTONE_STALE_COMMENTARY_WEEKS", 4)
+    return milestone_findings(
+        rows=check_rows(reporting_date=on, **filters), reporting_date=on, stale_weeks=weeks
+    )

@@ -9,3 +9,13 @@ def _eager_tasks(monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture
+def pmo(world):
+    return world.users["pmo"]
+
+
+@pytest.fixture
+def pmo_client(world, client_for):
+    return client_for(world.users["pmo"])

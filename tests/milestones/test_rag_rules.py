@@ -230,3 +230,98 @@ def test_graph_survives_a_cycle_and_a_long_chain():
     chain[0] = _node("T3-DB-0000", baseline=date(2024, 8, 1))
     results = evaluate_all(chain, ON, TOL)
     assert results[1].value == "A" and results[4999].value == "G"
+
+
+# Forecast RAG: evaluated at the PSG (4 Sep) from the data as of the reporting date (28 Aug).
+PSG = date(2024, 9, 4)
+DUE_29 = {"baseline_date": date(2024, 8, 29), "forecast_date": date(2024, 8, 29)}
+
+
+@pytest.mark.parametrize(
+    "label, kw, projected_from, value, reason",
+    [
+        ("on track, due before the PSG", DUE_29, ON, "C", "Projected complete on 29 Aug 2024"),
+        (
+            "due on the reporting date",
+            {"baseline_date": ON, "forecast_date": ON},
+            ON,
+            "C",
+            "Projected complete on 28 Aug 2024",
+        ),
+        (
+            "due on the PSG day",
+            {"baseline_date": PSG, "forecast_date": PSG},
+            ON,
+            "C",
+            "Projected complete on 04 Sep 2024",
+        ),
+        (
+            "late but forecast before the PSG",
+            {"baseline_date": date(2024, 8, 23), "forecast_date": date(2024, 9, 2), "tier": "T1"},
+            ON,
+            "C",
+            "Projected complete on 02 Sep 2024",
+        ),
+        (
+            "flagged at risk: not projected",
+            {**DUE_29, "at_risk": True, "at_risk_reason": "will be missed"},
+            ON,
+            "R",
+            "PMO has flagged it at risk: will be missed.",
+        ),
+        (
+            "forecast after the PSG",
+            {"baseline_date": date(2024, 9, 5), "forecast_date": date(2024, 9, 5)},
+            ON,
+            "G",
+            "Not yet due",
+        ),
+        (
+            "stale forecast, before the reporting date",
+            {"baseline_date": date(2024, 8, 22), "forecast_date": date(2024, 8, 22)},
+            ON,
+            "R",
+            "Baseline date 22 Aug 2024 has passed",
+        ),
+        ("no projection asked", DUE_29, None, "R", "Baseline date 29 Aug 2024 has passed"),
+        ("same day: nothing to project", DUE_29, PSG, "R", "has passed"),
+        (
+            "completed before the reporting date",
+            {**DUE_29, "completed_on": date(2024, 8, 27)},
+            ON,
+            "C",
+            "Completed on 27 Aug 2024.",
+        ),
+        (
+            "waits on a predecessor forecast later",
+            {**DUE_29, "predecessors": (pred(forecast=date(2024, 9, 10), rag="G"),)},
+            ON,
+            "R",
+            "Predecessor T3-DB-0002 is forecast for 10 Sep 2024",
+        ),
+        (
+            "predecessor itself projected complete",
+            {**DUE_29, "predecessors": (pred(forecast=date(2024, 9, 2), rag="C"),)},
+            ON,
+            "C",
+            "Projected complete on 29 Aug 2024",
+        ),
+    ],
+)
+def test_forecast_rag_projects_on_track_milestones_due_by_then(
+    label, kw, projected_from, value, reason
+):
+    result = evaluate(facts(**kw), PSG, TOL, projected_from=projected_from)
+    assert result.value == value, label
+    assert reason in result.reason, label
+
+
+def test_graph_projection_reaches_successors():
+    nodes = {
+        1: _node("T3-DB-0001", baseline=date(2024, 8, 29)),
+        2: _node("T3-DB-0002", baseline=date(2024, 8, 30), preds=[1]),
+        3: _node("T3-DB-0003", baseline=date(2024, 9, 20), preds=[2]),
+    }
+    results = evaluate_all(nodes, PSG, TOL, projected_from=ON)
+    assert [results[k].value for k in (1, 2, 3)] == ["C", "C", "G"]
+    assert [r.value for r in evaluate_all(nodes, PSG, TOL).values()] == ["R", "R", "A"]

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 ON = date(2024, 8, 28)
 
 
-@pytest.fixture
-def pmo(world):
-    return world.users["pmo"]
-
-
 def test_create_sets_tier_and_workstream_and_validates_reference(pmo):
     forum = ForumFactory(code="SITAG")
     m = services.milestone_create(

@@ -15,11 +15,6 @@ from tests.milestones.factories import MilestoneFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pmo_client(world, client_for):
-    return client_for(world.users["pmo"])
-
-
 def _register_queries(client, django_assert_num_queries, expected):
     with django_assert_num_queries(expected):
         response = client.get(reverse("milestone-list"), {"forum": "SITAG", "sort": "forecast"})
