@@ -21,6 +21,10 @@ API (all keyword-only; values are numbers or None for "no value"):
         values over time (e.g. monthly spend), markers differ per series
     progress_chart(title=, desc=, items=[ProgressItem(label, done, total), ...])
         "done of total" bars with the fraction and percent written out
+    gantt_chart(title=, desc=, items=[GanttItem(lane, label, start, end, kind), ...],
+                start=, end=, today=)
+        a plan timeline: week columns headed "week commencing", lanes, bars, milestone
+        diamonds, decision circles, a reporting-date line and the kinds' key
 
 `RAG_SERIES_STYLE` gives the fixed style for R/A/G/C series so RAG charts match the tables.
 """
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -398,3 +402,216 @@ def progress_chart(
             f'<text x="{LABEL_WIDTH + plot + 6}" y="{y + 12}">{escape(written)}</text>'
         )
     return _frame(uid, title, desc, width, len(items) * ROW + 8, body)
+
+
+# --- plan timeline (Gantt) ----------------------------------------------------------------
+
+# Kinds of item, in the order of the real pack's key; points are drawn on their start day.
+GANTT_KINDS = {
+    "review": ("Iterative review / engagement", "#1d6b34", "hatch"),
+    "decision": ("Decision / Approval / Meeting", "#b35900", "point"),
+    "milestone": ("Milestone", "#111111", "point"),
+    "dependency": ("Dependency", "#5c2d91", "dots"),
+    "activity": ("Key Activity", "#1f4e99", "solid"),
+}
+GANTT_ROW, GANTT_LANE_WIDTH, GANTT_LABEL_WIDTH = 18, 120, 230
+
+
+@dataclass(frozen=True)
+class GanttItem:
+    """One row of a timeline. `end` None: runs on past the window (bars); points use `start`.
+    `status` (a RAG letter) colours a register milestone's diamond and is written beside it;
+    `baseline` draws where it was due (hollow circle) when that differs from `start`."""
+
+    lane: str
+    label: str
+    start: date
+    end: date | None = None
+    kind: str = "activity"
+    approximate: bool = False
+    note: str = ""
+    status: str = ""
+    baseline: date | None = None
+
+    @property
+    def is_point(self) -> bool:
+        return GANTT_KINDS.get(self.kind, GANTT_KINDS["activity"])[2] == "point"
+
+
+def _gantt_key(uid, kinds, approximate: bool, today: date | None, width: int):
+    """The key, wrapped to the width: (elements, height)."""
+    entries = [(kind, GANTT_KINDS[kind][0]) for kind in kinds]
+    entries += [("approximate", "≈ dates approximate")] if approximate else []
+    entries += [("today", f"Reporting date {today:%d/%m/%y}")] if today else []
+    parts, x, y = [], 0.0, 0
+    for kind, label in entries:
+        step = 30 + len(label) * 7
+        if x and x + step > width:
+            x, y = 0.0, y + 18
+        colour, pattern = GANTT_KINDS.get(kind, ("", "#4a4a4a", "solid"))[1:]
+        if kind == "milestone":
+            mark = _diamond(x + 7, y + 7, 6, colour)
+        elif kind == "decision":
+            mark = f'<circle cx="{x + 7}" cy="{y + 7}" r="5.5" fill="{colour}"/>'
+        elif kind == "approximate":
+            mark = f'<rect x="{x}" y="{y + 1}" width="16" height="12" fill="#fff" stroke="{colour}"'
+            mark += ' stroke-dasharray="3 2"/>'
+        elif kind == "today":
+            mark = f'<line x1="{x + 7}" y1="{y}" x2="{x + 7}" y2="{y + 14}" stroke="#a4002a" '
+            mark += 'stroke-width="2" stroke-dasharray="4 2"/>'
+        else:
+            fill = _fill(f"{uid}-{kind}", colour, pattern)
+            mark = f'<rect x="{x}" y="{y + 1}" width="16" height="12" stroke="{colour}" '
+            mark += f'fill="{fill}"/>'
+        parts.append(f'{mark}<text x="{x + 21}" y="{y + 11}">{escape(label)}</text>')
+        x += step
+    return parts, y + 18
+
+
+def gantt_chart(
+    *,
+    title: str,
+    desc: str,
+    items: list[GanttItem],
+    start: date,
+    end: date,
+    today: date | None = None,
+    width: int = 1000,
+) -> SafeString:
+    """A timeline of `items` from the Monday of `start`'s week to the end of `end`'s week.
+
+    Lanes keep the order in which items first name them, each item on its own row with its
+    label on the left (≈ and a dashed outline mark approximate dates). Bars cut by the window
+    end in an arrow; items wholly outside it are left out.
+    """
+    first = start - timedelta(days=start.weekday())
+    last = end - timedelta(days=end.weekday()) + timedelta(days=7)
+    weeks = max((last - first).days // 7, 1)
+    shown = [
+        i
+        for i in items
+        if i.start < last and (first <= i.start if i.is_point else (i.end or last) >= first)
+    ]
+    uid = _id("gantt", title, first, weeks, [(i.lane, i.label, i.start, i.end) for i in shown])
+    if not shown:
+        return _empty(uid, title, desc, width)
+    left = GANTT_LANE_WIDTH + GANTT_LABEL_WIDTH
+    day_w = (width - left - 24) / (weeks * 7)
+
+    def x_of(day: date) -> float:
+        return left + (day - first).days * day_w
+
+    kinds = [k for k in GANTT_KINDS if any(i.kind == k for i in shown)]
+    key, key_h = _gantt_key(uid, kinds, any(i.approximate for i in shown), today, width)
+    body = ["<defs>"]
+    body += [_pattern_def(f"{uid}-{k}", *GANTT_KINDS[k][1:]) for k in kinds if k in PATTERNED]
+    body += ["</defs>", *key]
+    lanes: dict[str, list[GanttItem]] = {}
+    for item in shown:
+        lanes.setdefault(item.lane, []).append(item)
+    # A lane is as tall as its rows, or its wrapped name if that is taller.
+    bands = {lane: (rows, _wrap(lane, 17)) for lane, rows in lanes.items()}
+    grid, top = key_h + 6, key_h + 26
+    height = top + 4 + GANTT_ROW * sum(max(len(r), len(n)) for r, n in bands.values())
+    body.append(
+        f'<text x="{left - 6}" y="{grid + 12}" text-anchor="end" font-weight="bold">'
+        "Week commencing</text>"
+    )
+    for w in range(weeks):
+        x = left + w * 7 * day_w
+        if w % 2:
+            body.append(
+                f'<rect x="{x:.1f}" y="{grid}" width="{7 * day_w:.1f}" height="{height - grid}" '
+                f'fill="#f2f4f7"/>'
+            )
+        body.append(
+            f'<text x="{x + 3.5 * day_w:.1f}" y="{grid + 12}" text-anchor="middle" '
+            f'font-size="10">{first + timedelta(weeks=w):%d/%m}</text><line x1="{x:.1f}" '
+            f'y1="{grid}" x2="{x:.1f}" y2="{height}" stroke="#c8ccd2" stroke-width="0.5"/>'
+        )
+    y0 = top
+    for rows, lines in bands.values():
+        band = GANTT_ROW * max(len(rows), len(lines))
+        body.append(
+            f'<rect x="0" y="{y0}" width="{width}" height="{band}" fill="none" stroke="#4a4a4a" '
+            f'stroke-width="0.75"/>'
+        )
+        for n, text in enumerate(lines):
+            ty = y0 + band / 2 + (n - (len(lines) - 1) / 2) * 12 + 4
+            body.append(f'<text x="6" y="{ty:.1f}" font-weight="bold">{escape(text)}</text>')
+        for index, item in enumerate(rows):
+            mid = y0 + index * GANTT_ROW + GANTT_ROW / 2
+            text = item.label + (f" ({item.status})" if item.status else "")
+            text += " ≈" if item.approximate else ""
+            body.append(f'<text x="{GANTT_LANE_WIDTH + 4}" y="{mid + 4}">{_label(text, 36)}</text>')
+            body.append(_gantt_mark(uid, item, mid, x_of, day_w, first, last))
+        y0 += band
+    if today is not None and first <= today < last:
+        tx = x_of(today) + day_w / 2
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{grid}" x2="{tx:.1f}" y2="{height}" stroke="#a4002a" '
+            f'stroke-width="2" stroke-dasharray="4 2"><title>Reporting date '
+            f"{today:%d/%m/%y}</title></line>"
+        )
+    return _frame(uid, title, desc, width, height, body)
+
+
+PATTERNED = [k for k, (_, _, pattern) in GANTT_KINDS.items() if pattern != "point"]
+
+
+def _diamond(x: float, y: float, r: float, fill: str, attrs: str = "", inner: str = "") -> str:
+    return (
+        f'<path d="M{x:.1f},{y - r} L{x + r:.1f},{y} L{x:.1f},{y + r} L{x - r:.1f},{y} Z" '
+        f'fill="{fill}"{attrs}>{inner}</path>'
+    )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _gantt_mark(uid, item: GanttItem, mid: float, x_of, day_w, first, last) -> str:
+    label, colour, pattern = GANTT_KINDS.get(item.kind, GANTT_KINDS["activity"])
+    until = "" if item.is_point else f" to {item.end:%d/%m/%y}" if item.end else " onwards"
+    about, note = "about " if item.approximate else "", f"; {item.note}" if item.note else ""
+    tip = f"<title>{escape(f'{item.label}: {label}, {about}{item.start:%d/%m/%y}{until}{note}')}"
+    tip += "</title>"
+    if item.is_point:
+        x = x_of(item.start) + day_w / 2
+        colour = RAG_SERIES_STYLE.get(item.status, (colour,))[0] if item.status else colour
+        dash = ' stroke="#fff" stroke-dasharray="2 1"' if item.approximate else ""
+        extra = ""
+        if item.baseline and item.baseline != item.start and first <= item.baseline < last:
+            bx = x_of(item.baseline) + day_w / 2
+            extra = (
+                f'<line x1="{bx:.1f}" y1="{mid}" x2="{x:.1f}" y2="{mid}" stroke="#4a4a4a" '
+                f'stroke-dasharray="3 2"/><circle cx="{bx:.1f}" cy="{mid}" r="4" fill="#fff" '
+                f'stroke="#4a4a4a" stroke-width="1.5"><title>Baseline '
+                f"{item.baseline:%d/%m/%y}</title></circle>"
+            )
+        if item.kind == "milestone":
+            return extra + _diamond(x, mid, 7, colour, dash, tip)
+        return extra + f'<circle cx="{x:.1f}" cy="{mid}" r="6" fill="{colour}"{dash}>{tip}</circle>'
+    end = item.end + timedelta(days=1) if item.end else last
+    x1, x2 = x_of(max(item.start, first)), x_of(min(end, last))
+    dash = ' stroke-dasharray="3 2" stroke-width="1.5"' if item.approximate else ""
+    parts = [
+        f'<rect x="{x1:.1f}" y="{mid - 6}" width="{max(x2 - x1, 2):.1f}" height="12" '
+        f'fill="{_fill(f"{uid}-{item.kind}", colour, pattern)}" stroke="{colour}"{dash}>'
+        f"{tip}</rect>"
+    ]
+    # A chevron where a bar runs on beyond the window's edge.
+    right = item.end is None or end > last
+    for edge, direction, beyond in ((x1, -1, item.start < first), (x2, 1, right)):
+        if beyond:
+            parts.append(
+                f'<path d="M{edge:.1f},{mid - 7} L{edge + 6 * direction:.1f},{mid} '
+                f'L{edge:.1f},{mid + 7} Z" fill="{colour}"/>'
+            )
+    return "".join(parts)
