@@ -4,7 +4,11 @@ from django.apps import AppConfig
 
 # The programme-dashboard area of this app registers itself through these modules when they
 # exist (they belong to the dashboard's own work; the pack's are imported unconditionally).
-OPTIONAL_MODULES = ["dashboards.programme_rules", "dashboards.programme_nav"]
+OPTIONAL_MODULES = [
+    "dashboards.programme_rules",
+    "dashboards.programme_nav",
+    "dashboards.timeline_nav",
+]
 
 
 class DashboardsConfig(AppConfig):

@@ -414,13 +414,13 @@ GANTT_KINDS = {
     "dependency": ("Dependency", "#5c2d91", "dots"),
     "activity": ("Key Activity", "#1f4e99", "solid"),
 }
-GANTT_ROW, GANTT_LANE_WIDTH, GANTT_LABEL_WIDTH = 18, 120, 230
+GANTT_ROW, GANTT_LANE_WIDTH, GANTT_LABEL_WIDTH = 18, 108, 262
 
 
 @dataclass(frozen=True)
 class GanttItem:
     """One row of a timeline. `end` None: runs on past the window (bars); points use `start`.
-    `status` (a RAG letter) colours a register milestone's diamond and is written beside it;
+    `status` (a RAG letter) colours a register milestone's diamond and is written after it;
     `baseline` draws where it was due (hollow circle) when that differs from `start`."""
 
     lane: str
@@ -510,7 +510,7 @@ def gantt_chart(
     for item in shown:
         lanes.setdefault(item.lane, []).append(item)
     # A lane is as tall as its rows, or its wrapped name if that is taller.
-    bands = {lane: (rows, _wrap(lane, 17)) for lane, rows in lanes.items()}
+    bands = {lane: (rows, _wrap(lane, 15)) for lane, rows in lanes.items()}
     grid, top = key_h + 6, key_h + 26
     height = top + 4 + GANTT_ROW * sum(max(len(r), len(n)) for r, n in bands.values())
     body.append(
@@ -541,15 +541,14 @@ def gantt_chart(
             body.append(f'<text x="6" y="{ty:.1f}" font-weight="bold">{escape(text)}</text>')
         for index, item in enumerate(rows):
             mid = y0 + index * GANTT_ROW + GANTT_ROW / 2
-            text = item.label + (f" ({item.status})" if item.status else "")
-            text += " ≈" if item.approximate else ""
-            body.append(f'<text x="{GANTT_LANE_WIDTH + 4}" y="{mid + 4}">{_label(text, 36)}</text>')
+            text = item.label + (" ≈" if item.approximate else "")
+            body.append(f'<text x="{GANTT_LANE_WIDTH + 4}" y="{mid + 4}">{_label(text, 41)}</text>')
             body.append(_gantt_mark(uid, item, mid, x_of, day_w, first, last))
         y0 += band
     if today is not None and first <= today < last:
         tx = x_of(today) + day_w / 2
         body.append(
-            f'<line x1="{tx:.1f}" y1="{grid}" x2="{tx:.1f}" y2="{height}" stroke="#a4002a" '
+            f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{height}" stroke="#a4002a" '
             f'stroke-width="2" stroke-dasharray="4 2"><title>Reporting date '
             f"{today:%d/%m/%y}</title></line>"
         )
@@ -595,6 +594,9 @@ def _gantt_mark(uid, item: GanttItem, mid: float, x_of, day_w, first, last) -> s
                 f'stroke="#4a4a4a" stroke-width="1.5"><title>Baseline '
                 f"{item.baseline:%d/%m/%y}</title></circle>"
             )
+        if item.status:  # the RAG in words as well as colour
+            extra += f'<text x="{x + 10:.1f}" y="{mid + 4}" font-weight="bold">'
+            extra += f"{escape(item.status)}</text>"
         if item.kind == "milestone":
             return extra + _diamond(x, mid, 7, colour, dash, tip)
         return extra + f'<circle cx="{x:.1f}" cy="{mid}" r="6" fill="{colour}"{dash}>{tip}</circle>'

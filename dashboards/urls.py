@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-# Two areas of one app, kept in separate modules: the programme dashboard and the pack.
+# Areas of one app, kept in separate modules: the programme dashboard and the pack.
 urlpatterns = [
     path("", include("dashboards.programme_urls")),
     path("packs/", include("dashboards.pack_urls")),
+    path("timeline/", include("dashboards.timeline_urls")),
 ]

@@ -75,3 +75,37 @@ def load_milestones(context: LoadContext) -> None:
         for day in (fixed - timedelta(days=7), fixed):
             snapshot_take(on=day)
         context.count("milestone snapshots", 2)
+
+
+PLAN_FILE = "plan_activities.csv"
+PLAN_COLUMNS = [
+    "position",
+    "lane",
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "approximate",
+    "date_basis",
+    "source",
+    "milestone",
+]
+
+
+@register_loader("plan_activities", order=52)
+def load_plan_activities(context: LoadContext) -> None:
+    """The plan's timeline (the M10 slide) through the plan's import: every row names its slide
+    (`source`, required here) and, where the slide gives no date, how its dates were derived."""
+    if not context.has(PLAN_FILE):
+        return
+    from milestones.plan_services import plan_activities_import_rows
+
+    rows = context.rows(PLAN_FILE, required=PLAN_COLUMNS)
+    problems = []
+    for row in rows:
+        row.text("source", required=True)
+        problems += row.problems
+    if problems:
+        raise ImportRejected(problems)
+    plan_activities_import_rows(actor=None, rows=rows, source=PLAN_FILE)
+    context.count("plan activities", len(rows))

@@ -15,3 +15,12 @@ def _edit(user, milestone=None) -> bool:
 @rule("milestone.import")
 def _import(user, obj=None) -> bool:
     return is_pmo(user)
+
+
+# The plan's timeline activities: everyone signed in reads them, PMO staff keep them.
+rule("plan.view")(anyone)
+
+
+@rule("plan.edit")
+def _plan_edit(user, activity=None) -> bool:
+    return is_pmo(user)

@@ -22,6 +22,7 @@ from milestones.forms import (
 from milestones.models import Milestone
 from portal.importing import ImportRejected, write_csv, write_xlsx
 from portal.models import Forum
+from portal.navigation import page_links_for
 from portal.permissions import can, permission_required
 from portal.reporting import reporting_date
 
@@ -75,6 +76,8 @@ def milestone_list(request):
             "query": export_query,
             "can_edit": can(request.user, "milestone.edit"),
             "on": reporting_date(),
+            # Views of the register that higher apps own (e.g. the dashboards' timeline).
+            "page_links": page_links_for(request.user, "milestone-list", query=export_query),
         },
     )
 

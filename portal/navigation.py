@@ -1,7 +1,9 @@
-"""Navigation entries and home-page panels that apps contribute.
+"""Navigation entries, home-page panels and page links that apps contribute.
 
 Apps register in AppConfig.ready(), so the base layout shows each user only what their
-role may use without the core knowing about the apps above it.
+role may use without the core knowing about the apps above it. A page link puts a link to a
+higher app's view on a lower app's page (e.g. the dashboards' timeline on the milestone
+register) without the lower app importing the higher one: the higher one owns the link.
 """
 
 from __future__ import annotations
@@ -31,8 +33,21 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A link shown on the page named `page` (its URL name) to `url_name`, carrying the
+    page's query string along when `keep_query` (so a filtered list opens filtered views)."""
+
+    page: str
+    label: str
+    url_name: str
+    action: str
+    keep_query: bool = True
+
+
 _NAV: dict[str, NavItem] = {}
 _PANELS: dict[str, HomePanel] = {}
+_PAGE_LINKS: dict[tuple[str, str], PageLink] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -41,6 +56,22 @@ def register_nav(item: NavItem) -> None:
 
 def register_home_panel(panel: HomePanel) -> None:
     _PANELS[panel.name] = panel
+
+
+def register_page_link(link: PageLink) -> None:
+    _PAGE_LINKS[(link.page, link.url_name)] = link
+
+
+def page_links_for(user, page: str, *, query: str = "") -> list[dict]:
+    links = sorted((k for k in _PAGE_LINKS.values() if k.page == page), key=lambda k: k.label)
+    return [
+        {
+            "label": link.label,
+            "url": reverse(link.url_name) + (f"?{query}" if query and link.keep_query else ""),
+        }
+        for link in links
+        if can(user, link.action)
+    ]
 
 
 def nav_for(user) -> list[dict]:

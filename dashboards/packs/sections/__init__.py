@@ -12,5 +12,6 @@ from dashboards.packs.sections import (  # noqa: F401  (registration)
     meetings,
     milestones,
     raid,
+    timeline,
 )
 from dashboards.packs.sections.milestones import milestone_window  # noqa: F401
