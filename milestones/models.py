@@ -251,7 +251,7 @@ class PlanActivity(Versioned):
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=[k.value for k in POINT_KINDS])
-                | Q(end_date=models.F("start_date")),
+                | Q(end_date__isnull=False, end_date=models.F("start_date")),
                 name="plan_activity_point_is_one_day",
             ),
             models.CheckConstraint(

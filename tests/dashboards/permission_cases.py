@@ -1,7 +1,8 @@
-"""The dashboards app's rows of the permissions matrix: the pack's and the programme
-dashboard's, each kept in its own module."""
+"""The dashboards app's rows of the permissions matrix: the pack's, the programme
+dashboard's and the timeline's, each kept in its own module."""
 
 from tests.dashboards.pack_cases import PACK_CASES
+from tests.dashboards.timeline_cases import TIMELINE_CASES
 
 try:
     from tests.dashboards.programme_cases import PROGRAMME_CASES
@@ -10,4 +11,4 @@ except ModuleNotFoundError as exc:  # the programme dashboard's cases arrive wit
         raise
     PROGRAMME_CASES = []
 
-CASES = PACK_CASES + PROGRAMME_CASES
+CASES = PACK_CASES + PROGRAMME_CASES + TIMELINE_CASES

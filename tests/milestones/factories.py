@@ -18,3 +18,15 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     baseline_date = date(2024, 9, 30)
     forecast_date = factory.LazyAttribute(lambda m: m.baseline_date)
     responsible = "SI Test"
+
+
+class PlanActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "milestones.PlanActivity"
+
+    lane = "Change Request development"
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    kind = "activity"
+    start_date = date(2024, 9, 23)
+    end_date = date(2024, 10, 4)
+    position = factory.Sequence(lambda n: (n + 1) * 10)

@@ -1,6 +1,6 @@
 from datetime import date
 
-from tests.milestones.factories import MilestoneFactory
+from tests.milestones.factories import MilestoneFactory, PlanActivityFactory
 from tests.permission_matrix import EVERYONE, PMO_ONLY, ViewCase
 
 
@@ -24,6 +24,20 @@ def _post_create(world, kwargs):
         "title": "Preparation complete",
         "baseline_date": "2024-08-26",
         "forecast_date": "2024-09-26",
+    }
+
+
+def _activity(world):
+    return {"pk": PlanActivityFactory().pk}
+
+
+def _post_activity(world, kwargs):
+    return {
+        "lane": "Change Request development",
+        "title": "2-week impact assessment",
+        "kind": "activity",
+        "start_date": "2024-09-23",
+        "end_date": "2024-10-04",
     }
 
 
@@ -76,4 +90,28 @@ CASES = [
         data=lambda w, k: {"version": 1, "forecast_date": str(date(2024, 10, 4)), "reason": "x"},
     ),
     ViewCase("milestone-import", PMO_ONLY),
+    # The plan's timeline activities.
+    ViewCase("plan-list", EVERYONE),
+    ViewCase("plan-export", EVERYONE),
+    ViewCase("plan-import", PMO_ONLY),
+    ViewCase("plan-create", PMO_ONLY),
+    ViewCase("plan-create", PMO_ONLY, method="post", data=_post_activity, label="save"),
+    ViewCase("plan-edit", PMO_ONLY, setup=_activity),
+    ViewCase(
+        "plan-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_activity,
+        label="save",
+        data=lambda w, k: {**_post_activity(w, k), "version": 1, "title": "Renamed"},
+    ),
+    ViewCase("plan-delete", PMO_ONLY, setup=_activity),
+    ViewCase(
+        "plan-delete",
+        PMO_ONLY,
+        method="post",
+        setup=_activity,
+        label="remove",
+        data=lambda w, k: {"version": 1, "reason": "Dropped from the plan"},
+    ),
 ]
