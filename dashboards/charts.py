@@ -414,7 +414,7 @@ GANTT_KINDS = {
     "dependency": ("Dependency", "#5c2d91", "dots"),
     "activity": ("Key Activity", "#1f4e99", "solid"),
 }
-GANTT_ROW, GANTT_LANE_WIDTH, GANTT_LABEL_WIDTH = 18, 108, 262
+GANTT_ROW, GANTT_LANE_WIDTH, GANTT_LABEL_WIDTH = 18, 118, 252
 
 
 @dataclass(frozen=True)
@@ -445,7 +445,7 @@ def _gantt_key(uid, kinds, approximate: bool, today: date | None, width: int):
     entries += [("today", f"Reporting date {today:%d/%m/%y}")] if today else []
     parts, x, y = [], 0.0, 0
     for kind, label in entries:
-        step = 30 + len(label) * 7
+        step = 40 + len(label) * 7
         if x and x + step > width:
             x, y = 0.0, y + 18
         colour, pattern = GANTT_KINDS.get(kind, ("", "#4a4a4a", "solid"))[1:]
@@ -510,7 +510,7 @@ def gantt_chart(
     for item in shown:
         lanes.setdefault(item.lane, []).append(item)
     # A lane is as tall as its rows, or its wrapped name if that is taller.
-    bands = {lane: (rows, _wrap(lane, 15)) for lane, rows in lanes.items()}
+    bands = {lane: (rows, _wrap(lane, 13)) for lane, rows in lanes.items()}
     grid, top = key_h + 6, key_h + 26
     height = top + 4 + GANTT_ROW * sum(max(len(r), len(n)) for r, n in bands.values())
     body.append(
@@ -542,7 +542,7 @@ def gantt_chart(
         for index, item in enumerate(rows):
             mid = y0 + index * GANTT_ROW + GANTT_ROW / 2
             text = item.label + (" ≈" if item.approximate else "")
-            body.append(f'<text x="{GANTT_LANE_WIDTH + 4}" y="{mid + 4}">{_label(text, 41)}</text>')
+            body.append(f'<text x="{GANTT_LANE_WIDTH + 4}" y="{mid + 4}">{_label(text, 39)}</text>')
             body.append(_gantt_mark(uid, item, mid, x_of, day_w, first, last))
         y0 += band
     if today is not None and first <= today < last:
