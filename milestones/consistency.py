@@ -4,7 +4,7 @@ the rows; `milestones.selectors.prepublish_findings` runs everything for a repor
 
 Rules (codes are stable; the PMO reads the message and decides, nothing blocks):
 
-* ``milestone.commentary_contradicts_rag`` (contradiction): the commentary states a status that
+* ``milestone_commentary_contradicts_rag`` (contradiction): the commentary states a status that
   the displayed RAG denies. What it states is read by `classify` from a small table of phrases
   (`PHRASES`); the first phrase in the text wins, because commentary leads with its status
   ("Date at risk because…", "Date will be missed due to…", "On track"). Negations are phrases
@@ -16,14 +16,14 @@ Rules (codes are stable; the PMO reads the message and decides, nothing blocks):
       at risk           A or R
       will be missed    R; or A while the forecast has not moved (next rule)
 
-* ``milestone.missed_without_new_forecast`` (gap): the commentary says the date will be missed,
+* ``milestone_missed_without_new_forecast`` (gap): the commentary says the date will be missed,
   but the forecast still equals (or precedes) the baseline, so the RAG can show only the PMO's
   at-risk flag (Amber). Enter the new forecast (a reforecast) and the RAG shows the slip.
-* ``milestone.commentary_stale`` (gap): the forecast moved (latest reforecast) after the
+* ``milestone_commentary_stale`` (gap): the forecast moved (latest reforecast) after the
   commentary last changed, and the commentary is at least `stale_weeks` weeks old on the
   reporting date (default `settings.MILESTONE_STALE_COMMENTARY_WEEKS`, 4).
-* ``milestone.no_commentary`` (gap): open, past its baseline date, and no commentary.
-* ``milestone.no_owner`` (gap): open, and neither a responsible person/team nor organisation.
+* ``milestone_no_commentary`` (gap): open, past its baseline date, and no commentary.
+* ``milestone_no_owner`` (gap): open, and neither a responsible person/team nor organisation.
 """
 
 from __future__ import annotations
@@ -36,6 +36,14 @@ from enum import StrEnum
 from portal.findings import Finding, Severity
 
 RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green", "C": "Complete", "": "not computed"}
+# What each rule is called on the pack page.
+RULES = {
+    "milestone_commentary_contradicts_rag": "Milestones whose commentary contradicts their RAG",
+    "milestone_missed_without_new_forecast": "Milestones said to miss their date, no new forecast",
+    "milestone_commentary_stale": "Milestone commentary unchanged while the forecast moved",
+    "milestone_no_commentary": "Milestones past their baseline date with no commentary",
+    "milestone_no_owner": "Open milestones without a responsible owner",
+}
 
 
 class Status(StrEnum):
@@ -156,7 +164,7 @@ def commentary_contradiction(row: MilestoneCheckRow) -> Finding | None:
     quoted = f"The commentary says “{said.words}”"
     if said.status is Status.MISSED and row.rag == "A" and row.forecast_date <= row.baseline_date:
         return _finding(
-            "milestone.missed_without_new_forecast",
+            "milestone_missed_without_new_forecast",
             Severity.GAP,
             row,
             f"{quoted}, but the forecast date ({row.forecast_date:%d/%m/%y}) has not moved "
@@ -178,7 +186,7 @@ def commentary_contradiction(row: MilestoneCheckRow) -> Finding | None:
         Status.MISSED: "Enter the new forecast date or flag it at risk, or correct the commentary.",
     }[said.status]
     return _finding(
-        "milestone.commentary_contradicts_rag",
+        "milestone_commentary_contradicts_rag",
         Severity.CONTRADICTION,
         row,
         f"{quoted}, but its RAG is {_rag_words(row)}. {fix}",
@@ -194,7 +202,7 @@ def stale_commentary(row: MilestoneCheckRow, *, reporting_date: date, weeks: int
     if written >= moved.changed_at or age_days < weeks * 7:
         return None
     return _finding(
-        "milestone.commentary_stale",
+        "milestone_commentary_stale",
         Severity.GAP,
         row,
         f"The forecast moved from {moved.old_date:%d/%m/%y} to {moved.new_date:%d/%m/%y} on "
@@ -212,7 +220,7 @@ def past_baseline_without_commentary(
     if not _open(row, reporting_date):
         return None
     return _finding(
-        "milestone.no_commentary",
+        "milestone_no_commentary",
         Severity.GAP,
         row,
         f"Its baseline date ({row.baseline_date:%d/%m/%y}) has passed, it is not complete, and "
@@ -226,7 +234,7 @@ def without_owner(row: MilestoneCheckRow, *, reporting_date: date) -> Finding | 
     if not _open(row, reporting_date):
         return None
     return _finding(
-        "milestone.no_owner",
+        "milestone_no_owner",
         Severity.GAP,
         row,
         "No one is responsible for it: name the responsible person, team or organisation.",

@@ -108,16 +108,16 @@ def test_classify_finds_no_status(text):
         ("Date will be missed", "A", date(2024, 10, 4), None),  # the slip is in the forecast
         ("Date re-forecast in line with scenario planning", "R", None, None),  # no status
         # Contradicting.
-        ("On track", "R", None, "milestone.commentary_contradicts_rag"),
-        ("On track", "A", None, "milestone.commentary_contradicts_rag"),
-        ("Complete", "R", None, "milestone.commentary_contradicts_rag"),
-        ("Complete", "G", None, "milestone.commentary_contradicts_rag"),
-        ("Date at risk", "G", None, "milestone.commentary_contradicts_rag"),
-        ("Date at risk", "C", None, "milestone.commentary_contradicts_rag"),
-        ("Date will be missed", "G", None, "milestone.commentary_contradicts_rag"),
-        ("Not on track", "G", None, "milestone.commentary_contradicts_rag"),
+        ("On track", "R", None, "milestone_commentary_contradicts_rag"),
+        ("On track", "A", None, "milestone_commentary_contradicts_rag"),
+        ("Complete", "R", None, "milestone_commentary_contradicts_rag"),
+        ("Complete", "G", None, "milestone_commentary_contradicts_rag"),
+        ("Date at risk", "G", None, "milestone_commentary_contradicts_rag"),
+        ("Date at risk", "C", None, "milestone_commentary_contradicts_rag"),
+        ("Date will be missed", "G", None, "milestone_commentary_contradicts_rag"),
+        ("Not on track", "G", None, "milestone_commentary_contradicts_rag"),
         # Missed, flagged Amber, forecast still on the baseline: the new date is missing.
-        ("Date will be missed", "A", None, "milestone.missed_without_new_forecast"),
+        ("Date will be missed", "A", None, "milestone_missed_without_new_forecast"),
     ],
 )
 def test_commentary_against_rag(commentary, rag, forecast, code):
@@ -163,7 +163,7 @@ def test_stale_commentary(written, move, weeks, stale):
     finding = stale_commentary(row, reporting_date=ON, weeks=weeks)
     assert (finding is not None) == stale
     if finding:
-        assert finding.code == "milestone.commentary_stale"
+        assert finding.code == "milestone_commentary_stale"
         assert "moved from 30/09/24 to 31/10/24 on 20/08/24" in finding.message
 
 
@@ -183,7 +183,7 @@ def test_past_baseline_without_commentary(baseline, completed, commentary, expec
     finding = past_baseline_without_commentary(row, reporting_date=ON)
     assert (finding is not None) == expected
     if finding:
-        assert finding.code == "milestone.no_commentary" and finding.severity == Severity.GAP
+        assert finding.code == "milestone_no_commentary" and finding.severity == Severity.GAP
 
 
 @pytest.mark.parametrize(
@@ -211,9 +211,9 @@ def test_findings_in_row_order_and_weeks_validated():
     ]
     found = milestone_findings(rows=rows, reporting_date=ON)
     assert [(f.subject, f.code) for f in found] == [
-        ("T3-QU-0001", "milestone.commentary_contradicts_rag"),
-        ("T3-QU-0002", "milestone.no_commentary"),
-        ("T3-QU-0002", "milestone.no_owner"),
+        ("T3-QU-0001", "milestone_commentary_contradicts_rag"),
+        ("T3-QU-0002", "milestone_no_commentary"),
+        ("T3-QU-0002", "milestone_no_owner"),
     ]
     with pytest.raises(ValueError):
         milestone_findings(rows=rows, reporting_date=ON, stale_weeks=0)
@@ -242,7 +242,7 @@ def test_check_rows_read_history_and_reforecasts(pmo):
     )
     assert row.rag == "R" and row.url == f"/milestones/{m.pk}/"
     codes = [f.code for f in selectors.prepublish_findings(reporting_date=ON)]
-    assert codes == ["milestone.commentary_stale"]
+    assert codes == ["milestone_commentary_stale"]
     # Rewriting the commentary answers it.
     services.milestone_update(
         actor=pmo, milestone=m, expected_version=None, commentary="Moved by CR055 to 31 Oct"
@@ -276,12 +276,12 @@ def test_demo_check_lists_only_what_the_pack_leaves_open():
     call_command("load_programme")
     found = {(f.subject, f.code) for f in selectors.prepublish_findings()}
     assert found == {
-        ("T3-QU-0077", "milestone.no_commentary"),
-        ("T3-TE-0044", "milestone.commentary_contradicts_rag"),
-        ("T3-TE-0042", "milestone.commentary_contradicts_rag"),
-        ("T3-QU-0113", "milestone.missed_without_new_forecast"),
-        ("T2-QU-0550", "milestone.missed_without_new_forecast"),
-        ("T3-QU-0007", "milestone.missed_without_new_forecast"),
-        ("T3-QU-0076", "milestone.missed_without_new_forecast"),
-        ("T3-TE-0082", "milestone.missed_without_new_forecast"),
+        ("T3-QU-0077", "milestone_no_commentary"),
+        ("T3-TE-0044", "milestone_commentary_contradicts_rag"),
+        ("T3-TE-0042", "milestone_commentary_contradicts_rag"),
+        ("T3-QU-0113", "milestone_missed_without_new_forecast"),
+        ("T2-QU-0550", "milestone_missed_without_new_forecast"),
+        ("T3-QU-0007", "milestone_missed_without_new_forecast"),
+        ("T3-QU-0076", "milestone_missed_without_new_forecast"),
+        ("T3-TE-0082", "milestone_missed_without_new_forecast"),
     }
