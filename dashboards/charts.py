@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from textwrap import wrap
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -453,16 +454,14 @@ def _gantt_key(uid, kinds, approximate: bool, today: date | None, width: int):
             mark = _diamond(x + 7, y + 7, 6, colour)
         elif kind == "decision":
             mark = f'<circle cx="{x + 7}" cy="{y + 7}" r="5.5" fill="{colour}"/>'
-        elif kind == "approximate":
-            mark = f'<rect x="{x}" y="{y + 1}" width="16" height="12" fill="#fff" stroke="{colour}"'
-            mark += ' stroke-dasharray="3 2"/>'
         elif kind == "today":
             mark = f'<line x1="{x + 7}" y1="{y}" x2="{x + 7}" y2="{y + 14}" stroke="#a4002a" '
             mark += 'stroke-width="2" stroke-dasharray="4 2"/>'
-        else:
-            fill = _fill(f"{uid}-{kind}", colour, pattern)
+        else:  # a bar's swatch; empty and dashed for "approximate"
+            approx = kind == "approximate"
+            fill = "#fff" if approx else _fill(f"{uid}-{kind}", colour, pattern)
             mark = f'<rect x="{x}" y="{y + 1}" width="16" height="12" stroke="{colour}" '
-            mark += f'fill="{fill}"/>'
+            mark += f'fill="{fill}"' + (' stroke-dasharray="3 2"/>' if approx else "/>")
         parts.append(f'{mark}<text x="{x + 21}" y="{y + 11}">{escape(label)}</text>')
         x += step
     return parts, y + 18
@@ -510,7 +509,7 @@ def gantt_chart(
     for item in shown:
         lanes.setdefault(item.lane, []).append(item)
     # A lane is as tall as its rows, or its wrapped name if that is taller.
-    bands = {lane: (rows, _wrap(lane, 13)) for lane, rows in lanes.items()}
+    bands = {lane: (rows, wrap(lane, 13, break_long_words=False)) for lane, rows in lanes.items()}
     grid, top = key_h + 6, key_h + 26
     height = top + 4 + GANTT_ROW * sum(max(len(r), len(n)) for r, n in bands.values())
     body.append(
@@ -563,16 +562,6 @@ def _diamond(x: float, y: float, r: float, fill: str, attrs: str = "", inner: st
         f'<path d="M{x:.1f},{y - r} L{x + r:.1f},{y} L{x:.1f},{y + r} L{x - r:.1f},{y} Z" '
         f'fill="{fill}"{attrs}>{inner}</path>'
     )
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def _gantt_mark(uid, item: GanttItem, mid: float, x_of, day_w, first, last) -> str:

@@ -41,15 +41,20 @@ FACTS_FILE = "milestone_facts.csv"
 FACTS_COLUMNS = ["ref", "completed_on", "at_risk", "at_risk_reason", "slide", "evidence"]
 
 
-def _load_facts(context: LoadContext) -> None:
-    rows = context.rows(FACTS_FILE, required=FACTS_COLUMNS)
+def _with_sources(rows: list, *columns: str) -> list:
+    """The rows, if each fills `columns` (the slide and words it comes from); else rejected."""
     problems = []
     for row in rows:
-        row.text("slide", required=True)
-        row.text("evidence", required=True)
+        for column in columns:
+            row.text(column, required=True)
         problems += row.problems
     if problems:
         raise ImportRejected(problems)
+    return rows
+
+
+def _load_facts(context: LoadContext) -> None:
+    rows = _with_sources(context.rows(FACTS_FILE, required=FACTS_COLUMNS), "slide", "evidence")
     milestones_import_rows(actor=None, rows=rows, source=FACTS_FILE)
     context.count("milestone facts (completions, at-risk flags)", len(rows))
 
@@ -78,18 +83,6 @@ def load_milestones(context: LoadContext) -> None:
 
 
 PLAN_FILE = "plan_activities.csv"
-PLAN_COLUMNS = [
-    "position",
-    "lane",
-    "title",
-    "kind",
-    "start_date",
-    "end_date",
-    "approximate",
-    "date_basis",
-    "source",
-    "milestone",
-]
 
 
 @register_loader("plan_activities", order=52)
@@ -98,14 +91,9 @@ def load_plan_activities(context: LoadContext) -> None:
     (`source`, required here) and, where the slide gives no date, how its dates were derived."""
     if not context.has(PLAN_FILE):
         return
-    from milestones.plan_services import plan_activities_import_rows
+    from milestones.plan_services import EXPORT_HEADERS, plan_activities_import_rows
 
-    rows = context.rows(PLAN_FILE, required=PLAN_COLUMNS)
-    problems = []
-    for row in rows:
-        row.text("source", required=True)
-        problems += row.problems
-    if problems:
-        raise ImportRejected(problems)
+    columns = [c for c in EXPORT_HEADERS if c != "id"]
+    rows = _with_sources(context.rows(PLAN_FILE, required=columns), "source")
     plan_activities_import_rows(actor=None, rows=rows, source=PLAN_FILE)
     context.count("plan activities", len(rows))

@@ -140,19 +140,8 @@ def plan_activity_delete(
 # --- spreadsheet import -------------------------------------------------------------------
 
 IMPORT_REQUIRED = ["lane", "title", "kind", "start_date"]
-EXPORT_HEADERS = [
-    "id",
-    "position",
-    "lane",
-    "title",
-    "kind",
-    "start_date",
-    "end_date",
-    "approximate",
-    "date_basis",
-    "source",
-    "milestone",
-]
+# The export's columns, which the import takes back (`id` updates that activity).
+EXPORT_HEADERS = ["id", "position", *(f for f in EDITABLE_FIELDS if f != "position")]
 
 
 @dataclass

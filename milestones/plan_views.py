@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from milestones import plan_selectors, plan_services
-from milestones.forms import ImportForm
 from milestones.models import PlanActivity
 from milestones.plan_forms import (
     PlanActivityEditForm,
@@ -16,8 +15,8 @@ from milestones.plan_forms import (
     PlanDeleteForm,
     PlanFilterForm,
 )
-from milestones.views import _error_text
-from portal.importing import ImportRejected, write_csv
+from milestones.views import _error_text, import_page
+from portal.importing import write_csv
 from portal.navigation import page_links_for
 from portal.permissions import can, permission_required
 
@@ -155,26 +154,10 @@ def plan_delete(request, pk, obj):
 
 @permission_required("plan.edit")
 def plan_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = plan_services.plan_activities_import(
-                actor=request.user, filename=upload.name, content=upload.read()
-            )
-        except ImportRejected as rejected:
-            problems = rejected.problems
-        else:
-            messages.success(
-                request,
-                f"Imported {upload.name}: {result.created} added, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
-            )
-            return redirect("plan-list")
-    return render(
+    return import_page(
         request,
-        "milestones/plan_import.html",
-        {"form": form, "problems": problems, "headers": plan_services.EXPORT_HEADERS},
-        status=400 if problems else 200,
+        run_import=plan_services.plan_activities_import,
+        template="milestones/plan_import.html",
+        headers=plan_services.EXPORT_HEADERS,
+        done="plan-list",
     )

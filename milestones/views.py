@@ -294,16 +294,15 @@ def milestone_inline(request, pk, field, obj):
     return _row(request, milestone.pk)
 
 
-@permission_required("milestone.import")
-def milestone_import(request):
+def import_page(request, *, run_import, template: str, headers: list[str], done: str):
+    """An upload page for an all-or-nothing import: success returns to `done` saying what
+    changed; a rejected file shows every problem (400) and changes nothing."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems, result = [], None
+    problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.milestones_import(
-                actor=request.user, filename=upload.name, content=upload.read()
-            )
+            result = run_import(actor=request.user, filename=upload.name, content=upload.read())
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
@@ -312,13 +311,23 @@ def milestone_import(request):
                 f"Imported {upload.name}: {result.created} added, {result.updated} updated, "
                 f"{result.unchanged} unchanged.",
             )
-            return redirect("milestone-list")
-    status = 400 if problems else 200
+            return redirect(done)
     return render(
         request,
-        "milestones/import.html",
-        {"form": form, "problems": problems, "headers": EXPORT_HEADERS},
-        status=status,
+        template,
+        {"form": form, "problems": problems, "headers": headers},
+        status=400 if problems else 200,
+    )
+
+
+@permission_required("milestone.import")
+def milestone_import(request):
+    return import_page(
+        request,
+        run_import=services.milestones_import,
+        template="milestones/import.html",
+        headers=EXPORT_HEADERS,
+        done="milestone-list",
     )
 
 
