@@ -56,6 +56,18 @@ class Timeline:
         return self.board.rows if self.board is not None else []
 
     @property
+    def basis_notes(self) -> tuple[list[tuple[object, int | None]], list[str]]:
+        """(activity, note number) pairs and the notes: each distinct basis of the dates is
+        written once (many bars share one, e.g. the sprints'), so the table stays short."""
+        notes: dict[str, int] = {}
+        rows = []
+        for activity in self.activities:
+            basis = activity.date_basis.strip()
+            number = notes.setdefault(basis, len(notes) + 1) if basis else None
+            rows.append((activity, number))
+        return rows, list(notes)
+
+    @property
     def is_empty(self) -> bool:
         return not self.activities and not self.milestone_rows
 

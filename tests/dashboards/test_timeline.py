@@ -156,7 +156,13 @@ def test_demo_section_is_the_m10_slide_on_pages_that_fit():
         assert f"M10 Planning Update: plan timeline ({number} of 2)" in chart
         labels = chart.count(f'<text x="{charts.GANTT_LANE_WIDTH + 4}"')  # one per row
         assert 0 < labels <= PACK_ROWS
-    assert html.count("<svg") == 2 and 'class="pack-table plan-table"' in html
+    assert html.count("<svg") == 2 and "timeline-table" in html
+    # Each basis of the dates is written once, as a numbered note the rows point at.
+    rows, notes = timeline.basis_notes
+    assert len(rows) == 43 and len(notes) == len(set(notes)) < 43
+    sprint = next(n for a, n in rows if a.title == "SIT Migration Completion Sprint 4.1")
+    assert sprint == next(n for a, n in rows if a.title == "SIT Functional Completion Sprint 4.1")
+    assert f'id="section-1-note-{sprint}"' in html and f'href="#section-1-note-{sprint}"' in html
     assert "Week commencing 22/07/24 to 20/10/24" in html
     assert "≈ 16/09/24" in html  # approximate dates are shown as such in the table
     assert "<script" not in html
