@@ -40,7 +40,7 @@ class PlanActivityForm(forms.Form):
     position = forms.IntegerField(
         required=False, min_value=0, help_text="Order on the timeline (empty: at the end)"
     )
-    reason = forms.CharField(required=False, max_length=200, label="Reason (history)")
+    reason = forms.CharField(required=False, max_length=100, label="Reason (history)")
 
     def clean_milestone(self):
         reference = (self.cleaned_data.get("milestone") or "").strip().upper()
@@ -67,7 +67,7 @@ class PlanActivityEditForm(PlanActivityForm):
 
 class PlanDeleteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(max_length=200, label="Why it leaves the plan")
+    reason = forms.CharField(max_length=91, label="Why it leaves the plan")
 
 
 class PlanFilterForm(forms.Form):

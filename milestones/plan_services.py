@@ -35,6 +35,17 @@ EDITABLE_FIELDS = (
     "position",
 )
 POSITION_STEP = 10
+# The history keeps a change's reason in 100 characters (simple-history's field).
+REASON_LENGTH = 100
+
+
+def _reason(text: str, *, prefix: str = "") -> str:
+    """`prefix` + the reason, refused if the history could not keep it whole."""
+    text = " ".join((text or "").split())
+    if len(prefix + text) > REASON_LENGTH:
+        room = REASON_LENGTH - len(prefix)
+        raise ValidationError({"reason": f"Keep the reason to {room} characters."})
+    return prefix + text
 
 
 def _check(activity: PlanActivity) -> None:
@@ -92,7 +103,7 @@ def plan_activity_create(
         position=_next_position() if position is None else position,
     )
     _prepare(activity)
-    mark_change(activity, actor=actor, reason=reason)
+    mark_change(activity, actor=actor, reason=_reason(reason))
     activity.save()
     return activity
 
@@ -119,7 +130,7 @@ def plan_activity_update(
     if activity.is_point and "end_date" not in changed and "start_date" in changed:
         activity.end_date = activity.start_date
     _prepare(activity)
-    mark_change(activity, actor=actor, reason=reason or "Plan activity edited")
+    mark_change(activity, actor=actor, reason=_reason(reason or "Plan activity edited"))
     activity.save()
     return activity
 
@@ -133,7 +144,7 @@ def plan_activity_delete(
     if not reason:
         raise ValidationError({"reason": "Say why the activity leaves the plan."})
     claim_version(activity, expected_version=expected_version)
-    mark_change(activity, actor=actor, reason=f"Removed: {reason}")
+    mark_change(activity, actor=actor, reason=_reason(reason, prefix="Removed: "))
     activity.delete()
 
 
@@ -207,7 +218,7 @@ def plan_activities_import_rows(
     references = {m.reference: m for m in Milestone.objects.only("id", "reference")}
     parsed = collect(rows, _parser(by_id, references))
     result = PlanImportResult()
-    reason = f"Imported from {source}"
+    reason = f"Imported from {source}"[:REASON_LENGTH]  # a long file name is cut, not refused
     with history_context(actor=actor, reason=reason):
         for current, values in parsed:
             current = current or by_key.get((values["lane"], values["title"], values["start_date"]))

@@ -308,3 +308,26 @@ def test_demo_plan_with_a_bad_row_loads_nothing(tmp_path):
         (p.file, p.line, p.column) for p in rejected.value.problems
     }
     assert not PlanActivity.objects.exists()
+
+
+def test_reasons_fit_the_history(pmo):
+    """The history keeps a reason in 100 characters: a longer one is refused, never a 500."""
+    activity = PlanActivityFactory()
+    with pytest.raises(ValidationError, match="Keep the reason to 91 characters"):
+        plan_services.plan_activity_delete(
+            actor=pmo, activity=activity, expected_version=1, reason="x" * 92
+        )
+    assert PlanActivity.objects.filter(pk=activity.pk).exists()
+    with pytest.raises(ValidationError, match="Keep the reason to 100 characters"):
+        plan_services.plan_activity_update(
+            actor=pmo, activity=activity, expected_version=1, reason="y" * 101, title="New"
+        )
+    # A long file name is cut in the history's reason, and the import goes through.
+    result = plan_services.plan_activities_import(
+        actor=pmo,
+        filename="a-very-long-name-" * 8 + ".csv",
+        content=(HEADER + "CR,IA analysis,activity,2024-10-07,,no,,,\n").encode(),
+    )
+    assert result.created == 1
+    record = PlanActivity.objects.get(title="IA analysis").history.first()
+    assert len(record.history_change_reason) == 100
