@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from delivery.models import RAG_DIMENSIONS, FinanceLine, Rag, RaidKind, TrialStatus
+from delivery.models import (
+    RAG_DIMENSIONS,
+    FinanceLine,
+    Rag,
+    RaidKind,
+    ReportCategory,
+    TrialStatus,
+)
 from delivery.services import financial_year_months
 from portal.models import Constituency, Organisation
 
@@ -28,6 +35,11 @@ class ReportRequestForm(forms.Form):
     )
     period = forms.DateField(widget=DATE, help_text="Any day in the month reported on")
     due_date = forms.DateField(widget=DATE)
+    category = forms.ChoiceField(
+        choices=ReportCategory.choices,
+        initial=ReportCategory.OTHER,
+        help_text="The block of the pack the report prints in",
+    )
     title = forms.CharField(max_length=200, required=False)
     note = forms.CharField(widget=forms.Textarea, required=False, label="Note to the organisation")
 
@@ -38,34 +50,68 @@ class ReportRequestForm(forms.Form):
         return data
 
 
+MARKDOWN_HELP = "Start each point with '- '; a line in **bold** heads the points under it."
+
+
 class ReportForm(VersionForm):
     report_date = forms.DateField(widget=DATE, required=False)
-    progress_last_month = forms.CharField(widget=forms.Textarea, required=False)
-    progress_next_month = forms.CharField(
-        widget=forms.Textarea, required=False, label="Progress expected next month"
+    progress_last_month = forms.CharField(
+        widget=forms.Textarea, required=False, help_text=MARKDOWN_HELP
     )
-    decisions_required = forms.CharField(widget=forms.Textarea, required=False)
-    escalations = forms.CharField(widget=forms.Textarea, required=False)
+    progress_next_month = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label="Progress expected next month",
+        help_text=MARKDOWN_HELP,
+    )
+    organisations_reported = forms.IntegerField(
+        min_value=0, required=False, label="Organisations who reported"
+    )
+    organisations_expected = forms.IntegerField(
+        min_value=1, required=False, label="Organisations expected to report"
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, for_constituency: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in reversed(RAG_DIMENSIONS):
             self.fields[name] = forms.ChoiceField(choices=RAG_CHOICES, required=False, label=label)
             self.order_fields([name, *[f for f in self.fields if f != name]])
+        if not for_constituency:
+            # Only a report compiled for a whole constituency counts its organisations.
+            del self.fields["organisations_reported"]
+            del self.fields["organisations_expected"]
+
+    def clean(self):
+        data = super().clean()
+        reported = data.get("organisations_reported")
+        expected = data.get("organisations_expected")
+        if (reported is None) != (expected is None):
+            raise forms.ValidationError(
+                "Give both the number of organisations who reported and how many were expected."
+            )
+        if reported is not None and expected is not None and reported > expected:
+            self.add_error(
+                "organisations_reported",
+                f"{reported} cannot have reported out of {expected} expected.",
+            )
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+    def count_fields(self):
+        return [
+            self[n]
+            for n in ("organisations_reported", "organisations_expected")
+            if n in self.fields
+        ]
 
     def rag_fields(self):
         return [self[name] for name, _ in RAG_DIMENSIONS]
 
     def text_fields(self):
         return [
-            self[name]
-            for name in (
-                "report_date",
-                "progress_last_month",
-                "progress_next_month",
-                "decisions_required",
-                "escalations",
-            )
+            self[name] for name in ("report_date", "progress_last_month", "progress_next_month")
         ]
 
 
@@ -81,8 +127,13 @@ class MilestoneRowForm(forms.Form):
 class RaidRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(choices=RaidKind.choices)
-    ref = forms.CharField(max_length=30, required=False)
+    ref = forms.CharField(
+        max_length=30, required=False, help_text="Your own numbering, as you print it"
+    )
+    movement = forms.CharField(max_length=30, required=False, help_text="e.g. NEW or Update")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    dependency_on = forms.CharField(max_length=200, required=False, label="Dependency on")
+    area = forms.CharField(max_length=100, required=False)
     rag = forms.ChoiceField(choices=RAG_CHOICES, required=False, label="RAG")
     rating = forms.CharField(max_length=50, required=False)
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -90,11 +141,66 @@ class RaidRowForm(forms.Form):
     target = forms.CharField(max_length=300, required=False, label="Target date or milestone")
 
 
+class DecisionRowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    from_whom = forms.CharField(max_length=200, required=False, label="From whom?")
+    by_date = forms.DateField(widget=DATE, required=False, label="By when?")
+
+
+class DateOrWordsMixin:
+    """A row with a date, or words where there is no date (ASAP), never both."""
+
+    date_field = ""
+    words_field = ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get(self.date_field) and (data.get(self.words_field) or "").strip():
+            self.add_error(self.words_field, "Give a date or words, not both.")
+        return data
+
+
+class EscalationRowForm(DateOrWordsMixin, forms.Form):
+    date_field, words_field = "resolution_date", "resolution_note"
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    escalation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    to_whom = forms.CharField(max_length=200, required=False, label="To whom")
+    resolution_date = forms.DateField(widget=DATE, required=False, label="Resolve by")
+    resolution_note = forms.CharField(
+        max_length=100, required=False, label="Or, with no date", help_text="e.g. ASAP"
+    )
+    owner = forms.CharField(max_length=200, required=False)
+
+
+class DeliverableRowForm(DateOrWordsMixin, forms.Form):
+    date_field, words_field = "due_date", "due_note"
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    group = forms.CharField(max_length=200, required=False, help_text="Heading it sits under")
+    deliverable = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    latest_status = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    due_date = forms.DateField(widget=DATE, required=False)
+    due_note = forms.CharField(max_length=50, required=False, label="Or due (words)")
+    rag = forms.ChoiceField(choices=RAG_CHOICES, required=False, label="RAG")
+    programme_milestones = forms.CharField(
+        max_length=200, required=False, label="Programme milestone(s)"
+    )
+
+
 MilestoneFormSet = forms.formset_factory(
     MilestoneRowForm, extra=2, can_delete=True, max_num=100, validate_max=True
 )
 RaidFormSet = forms.formset_factory(
     RaidRowForm, extra=2, can_delete=True, max_num=200, validate_max=True
+)
+DecisionFormSet = forms.formset_factory(
+    DecisionRowForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+EscalationFormSet = forms.formset_factory(
+    EscalationRowForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+DeliverableFormSet = forms.formset_factory(
+    DeliverableRowForm, extra=2, can_delete=True, max_num=100, validate_max=True
 )
 
 

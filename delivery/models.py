@@ -3,9 +3,11 @@
 Three families of records, all governed (history on every save):
 - delivery reports: the PMO requests one from an organisation for a period; that organisation's
   people draft and submit it; the PMO returns it with comments or accepts it. Accepted reports
-  feed the pack and the dashboard.
+  feed the pack and the dashboard. A report's tables: party milestones, key deliverables,
+  decisions required, escalations, and the party's own risks, assumptions and dependencies.
 - finances: budget and actual/forecast lines per party for a financial year (April-March).
-- test progress: test stages, test cases, and each cohort's result with steps passed of total.
+- test progress: test stages, test cases, and each cohort's result with steps passed of total;
+  SIT progress (completion targets, MVC status, stage statuses, cohort trials) in sit_models.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ RAG_DIMENSIONS = [
     ("rag_stakeholders", "Stakeholders"),
     ("rag_suppliers", "Suppliers"),
 ]
+
+
+class ReportCategory(models.TextChoices):
+    """Which block of the pack a report prints in (the pack's "Delivery Dashboards" index)."""
+
+    CORE = "core", "Core capability provider"
+    LDSO = "ldso", "LDSO"
+    OTHER = "other", "Other party"
 
 
 class ReportStatus(models.TextChoices):
@@ -73,7 +83,13 @@ class DeliveryReport(Versioned):
     )
     period = models.DateField(help_text="First day of the month reported on")
     title = models.CharField(
-        max_length=200, blank=True, help_text="e.g. 'Core capability provider – DIP'"
+        max_length=200, blank=True, help_text="e.g. 'MHHS - Monthly Delivery Report (DIP)'"
+    )
+    category = models.CharField(
+        max_length=10, choices=ReportCategory.choices, default=ReportCategory.OTHER
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among the period's reports of the same category in the pack"
     )
     due_date = models.DateField()
     status = models.CharField(
@@ -94,10 +110,18 @@ class DeliveryReport(Versioned):
     rag_risk = _rag_field("Risk")
     rag_stakeholders = _rag_field("Stakeholders")
     rag_suppliers = _rag_field("Suppliers")
-    progress_last_month = models.TextField(blank=True)
-    progress_next_month = models.TextField("Progress expected next month", blank=True)
-    decisions_required = models.TextField(blank=True)
-    escalations = models.TextField(blank=True)
+    progress_last_month = models.TextField(blank=True, help_text="Markdown")
+    progress_next_month = models.TextField(
+        "Progress expected next month", blank=True, help_text="Markdown"
+    )
+    # A report compiled for a whole constituency says how many of its organisations contributed
+    # ("Number of Organisations who reported 8 of 14"): a fact the pack prints and checks.
+    organisations_expected = models.PositiveSmallIntegerField(
+        "Organisations expected to report", null=True, blank=True
+    )
+    organisations_reported = models.PositiveSmallIntegerField(
+        "Organisations who reported", null=True, blank=True
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -136,6 +160,38 @@ class DeliveryReport(Versioned):
             models.CheckConstraint(
                 condition=Q(status__in=["requested", "draft"]) | Q(submitted_at__isnull=False),
                 name="delivery_report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    organisations_expected__isnull=True, organisations_reported__isnull=True
+                )
+                | Q(organisations_expected__isnull=False, organisations_reported__isnull=False),
+                name="delivery_report_counts_together",
+                violation_error_message=(
+                    "Give both the number of organisations expected to report and the number "
+                    "who reported, or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(organisations_expected__isnull=True) | Q(constituency__isnull=False),
+                name="delivery_report_counts_for_constituency",
+                violation_error_message=(
+                    "Only a report compiled for a constituency counts the organisations who "
+                    "reported."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(organisations_reported__isnull=True)
+                | Q(organisations_reported__lte=models.F("organisations_expected")),
+                name="delivery_report_reported_within_expected",
+                violation_error_message=(
+                    "More organisations cannot have reported than were expected to report."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(organisations_expected__isnull=True) | Q(organisations_expected__gt=0),
+                name="delivery_report_expected_positive",
+                violation_error_message="At least one organisation must be expected to report.",
             ),
         ]
 
@@ -199,8 +255,14 @@ class DeliveryRaidItem(models.Model):
     report = models.ForeignKey(DeliveryReport, on_delete=models.CASCADE, related_name="raid_items")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=20, choices=RaidKind.choices)
+    # The party's own numbering exactly as it prints it ("1".."5", "STCI11"), or none.
     ref = models.CharField(max_length=30, blank=True)
+    movement = models.CharField(
+        max_length=30, blank=True, help_text="The party's mark, e.g. NEW or Update"
+    )
     description = models.TextField()
+    dependency_on = models.CharField("Dependency on", max_length=200, blank=True)
+    area = models.CharField(max_length=100, blank=True, help_text="The party's area or theme")
     rag = models.CharField(max_length=1, choices=Rag.choices, blank=True)
     rating = models.CharField(max_length=50, blank=True, help_text="A printed rating, e.g. High")
     action = models.TextField("Mitigating or resolving action", blank=True)
@@ -215,6 +277,99 @@ class DeliveryRaidItem(models.Model):
 
     def __str__(self):
         return self.ref or self.description[:60]
+
+
+class DeliveryDecision(models.Model):
+    """A decision the party needs from others ("Decisions required / From whom? / By when?")."""
+
+    report = models.ForeignKey(DeliveryReport, on_delete=models.CASCADE, related_name="decisions")
+    position = models.PositiveIntegerField(default=0)
+    decision = models.TextField()
+    from_whom = models.CharField("From whom?", max_length=200, blank=True)
+    by_date = models.DateField("By when?", null=True, blank=True)
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+
+    def __str__(self):
+        return self.decision[:60]
+
+
+class DeliveryEscalation(models.Model):
+    """An escalation or priority action: to whom, by when it must be resolved, and its owner.
+
+    The required resolution is a date, or words where the party gives no date ("ASAP").
+    """
+
+    report = models.ForeignKey(DeliveryReport, on_delete=models.CASCADE, related_name="escalations")
+    position = models.PositiveIntegerField(default=0)
+    escalation = models.TextField()
+    to_whom = models.CharField("To whom", max_length=200, blank=True)
+    resolution_date = models.DateField("Required resolution date", null=True, blank=True)
+    resolution_note = models.CharField(
+        "Required resolution (no date)", max_length=100, blank=True, help_text="e.g. ASAP"
+    )
+    owner = models.CharField(max_length=200, blank=True)
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolution_date__isnull=True) | Q(resolution_note=""),
+                name="delivery_escalation_date_or_note",
+                violation_error_message="Give a resolution date or words such as ASAP, not both.",
+            )
+        ]
+
+    def __str__(self):
+        return self.escalation[:60]
+
+
+class DeliveryDeliverable(models.Model):
+    """A row of a report's "Key Deliverables & Activities" table (the LDSO report's).
+
+    Unlike a party milestone (original and forecast dates), it carries the latest status, one
+    due date and the programme milestone(s) it serves; rows are grouped under printed headings.
+    The due date is a date, or the words the party printed where it gave no full date.
+    """
+
+    report = models.ForeignKey(
+        DeliveryReport, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    position = models.PositiveIntegerField(default=0)
+    group = models.CharField(max_length=200, blank=True, help_text="The heading it sits under")
+    deliverable = models.TextField()
+    latest_status = models.TextField(blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    due_note = models.CharField(
+        "Due (not a full date)", max_length=50, blank=True, help_text="e.g. 30/08 as printed"
+    )
+    rag = models.CharField(max_length=1, choices=Rag.choices, blank=True)
+    programme_milestones = models.CharField(
+        "Relevant programme milestone(s)", max_length=200, blank=True
+    )
+
+    objects = GovernedQuerySet.as_manager()
+    history = governed_history()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_note=""),
+                name="delivery_deliverable_date_or_note",
+                violation_error_message="Give a due date or the due words as printed, not both.",
+            )
+        ]
+
+    def __str__(self):
+        return self.deliverable[:60]
 
 
 # Finances ---------------------------------------------------------------------------------
@@ -390,3 +545,18 @@ def percent_of(passed: int | None, total: int | None) -> int | None:
     if passed is None or not total:
         return None
     return int((Decimal(100) * passed / total).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+
+# SIT progress: completion targets, MVC status, stage statuses and cohort trials --------------
+# (their own module, so this one stays readable; imported here so Django registers them)
+from delivery.sit_models import (  # noqa: E402, F401
+    CohortTrial,
+    CohortTrialPlan,
+    MvcGroup,
+    MvcRole,
+    SitDashboard,
+    SitStageStatus,
+    SitTarget,
+    SitTargetMeasure,
+    SitTargetSet,
+)

@@ -25,6 +25,8 @@ rule("finance.view")(anyone)
 rule("finance.edit")(_pmo)
 rule("trial.view")(anyone)
 rule("trial.edit")(_pmo)
+rule("sit.view")(anyone)
+rule("sit.edit")(_pmo)
 
 
 @rule("delivery_report.view")

@@ -50,20 +50,27 @@ def report_list(*, user, status: str = "", period: date | None = None) -> QueryS
     return reports.order_by("-period", "organisation__name", "constituency__name")
 
 
+# A report's own tables, prefetched wherever a report is printed.
+REPORT_TABLES = ("milestones", "raid_items", "decisions", "escalations", "deliverables")
+
+
 def report_get(*, user, pk: int) -> DeliveryReport:
     report = get_object_or_404(
         DeliveryReport.objects.select_related(
             "organisation", "constituency", "requested_by", "submitted_by", "reviewed_by"
-        ).prefetch_related("milestones", "raid_items"),
+        ).prefetch_related(*REPORT_TABLES),
         pk=pk,
     )
     ensure(user, "delivery_report.view", report)
     return report
 
 
-def accepted_reports(*, period: date | None = None) -> QuerySet[DeliveryReport]:
-    """What the pack prints: accepted reports (latest period unless one is given)."""
+def accepted_reports(*, period: date | None = None, category: str = "") -> QuerySet[DeliveryReport]:
+    """What the pack prints: accepted reports of the latest period (unless one is given), of one
+    category if named, in the order the PMO set."""
     reports = DeliveryReport.objects.filter(status=ReportStatus.ACCEPTED)
+    if category:
+        reports = reports.filter(category=category)
     if period is None:
         latest = reports.order_by("-period").values_list("period", flat=True).first()
         if latest is None:
@@ -72,8 +79,8 @@ def accepted_reports(*, period: date | None = None) -> QuerySet[DeliveryReport]:
     return (
         reports.filter(period=period)
         .select_related("organisation", "constituency")
-        .prefetch_related("milestones", "raid_items")
-        .order_by("organisation__name", "constituency__name")
+        .prefetch_related(*REPORT_TABLES)
+        .order_by("category", "position", "organisation__name", "constituency__name")
     )
 
 
@@ -235,3 +242,59 @@ def trial_summary(results: list[TrialResult]) -> dict:
             passed += result.steps_passed or 0
             total += result.steps_total
     return {"by_status": by_status, "steps_passed": passed, "steps_total": total}
+
+
+# Pre-publish check --------------------------------------------------------------------------
+
+
+def prepublish_findings(*, reporting_date: date, today: date | None = None) -> list:
+    """The delivery app's findings for a pack reporting as of `reporting_date`: the reports of
+    that month and the SIT progress the pack would print (delivery.consistency has the rules)."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from delivery.consistency import EscalationFacts, ReportFacts, report_findings, sit_findings
+    from delivery.report_layout import report_layout
+    from delivery.sit_selectors import sit_dashboard, target_sets
+    from portal.models import Constituency, User
+
+    reader = User(email="prepublish@portal.invalid", role="pmo", is_active=True)
+    period = reporting_date.replace(day=1)
+    reports = (
+        DeliveryReport.objects.filter(period=period)
+        .select_related("organisation", "constituency")
+        .prefetch_related(*REPORT_TABLES)
+        .order_by("category", "position", "pk")
+    )
+    register = dict(
+        Constituency.objects.annotate(
+            parties=Count("organisations", filter=Q(organisations__is_programme_party=True))
+        ).values_list("pk", "parties")
+    )
+    facts = [
+        ReportFacts(
+            subject=f"{r.title} ({r.reporter})" if r.title else str(r.reporter),
+            period=r.period,
+            status=r.status,
+            due_date=r.due_date,
+            has_content=report_layout(r).has_content,
+            organisations_expected=r.organisations_expected,
+            organisations_reported=r.organisations_reported,
+            constituency=str(r.constituency or ""),
+            register_parties=register.get(r.constituency_id),
+            escalations=tuple(
+                EscalationFacts(e.escalation, e.to_whom, e.owner) for e in r.escalations.all()
+            ),
+            url=reverse("delivery-report-detail", args=[r.pk]),
+        )
+        for r in reports
+    ]
+    findings = report_findings(reports=facts, today=today or timezone.localdate())
+    findings += sit_findings(
+        target_sets=target_sets(user=reader, as_of=reporting_date),
+        dashboard=sit_dashboard(user=reader, as_of=reporting_date),
+        reporting_date=reporting_date,
+        url=reverse("delivery-sit"),
+    )
+    return findings

@@ -13,34 +13,57 @@ from django.utils import timezone
 
 from delivery.models import (
     RAG_DIMENSIONS,
+    DeliveryDecision,
+    DeliveryDeliverable,
+    DeliveryEscalation,
     DeliveryMilestone,
     DeliveryRaidItem,
     DeliveryReport,
     FinanceAmount,
     FinanceKind,
     FinanceLine,
+    ReportCategory,
     ReportStatus,
     TestCase,
     TestStage,
     TrialResult,
     percent_of,
 )
+from delivery.rows import sync_rows
 from delivery.workflow import Step, TransitionRefused, next_status
 from portal.concurrency import claim_version
 from portal.history import history_context, mark_change
 from portal.models import Constituency, Organisation, User
 from portal.permissions import ensure
 
-REPORT_TEXT_FIELDS = [
-    "report_date",
-    "progress_last_month",
-    "progress_next_month",
-    "decisions_required",
-    "escalations",
-]
-REPORT_FIELDS = [name for name, _ in RAG_DIMENSIONS] + REPORT_TEXT_FIELDS
+REPORT_TEXT_FIELDS = ["report_date", "progress_last_month", "progress_next_month"]
+REPORT_COUNT_FIELDS = ["organisations_expected", "organisations_reported"]
+REPORT_FIELDS = [name for name, _ in RAG_DIMENSIONS] + REPORT_TEXT_FIELDS + REPORT_COUNT_FIELDS
 MILESTONE_FIELDS = ["title", "original_date", "forecast_date", "rag", "commentary"]
-RAID_FIELDS = ["kind", "ref", "description", "rag", "rating", "action", "owner", "target"]
+RAID_FIELDS = [
+    "kind",
+    "ref",
+    "movement",
+    "description",
+    "dependency_on",
+    "area",
+    "rag",
+    "rating",
+    "action",
+    "owner",
+    "target",
+]
+DECISION_FIELDS = ["decision", "from_whom", "by_date"]
+ESCALATION_FIELDS = ["escalation", "to_whom", "resolution_date", "resolution_note", "owner"]
+DELIVERABLE_FIELDS = [
+    "group",
+    "deliverable",
+    "latest_status",
+    "due_date",
+    "due_note",
+    "rag",
+    "programme_milestones",
+]
 
 
 def first_of_month(day: date) -> date:
@@ -75,6 +98,7 @@ def delivery_report_request(
     organisation: Organisation | None = None,
     constituency: Constituency | None = None,
     title: str = "",
+    category: str = ReportCategory.OTHER,
     note: str = "",
     today: date | None = None,
 ) -> DeliveryReport:
@@ -97,6 +121,9 @@ def delivery_report_request(
         period=period,
         due_date=due_date,
         title=title,
+        category=category,
+        # Printed after the period's reports of its category already requested.
+        position=DeliveryReport.objects.filter(period=period, category=category).count(),
         request_note=note,
         requested_by=actor,
     )
@@ -129,45 +156,7 @@ def delivery_report_extend(
 
 
 def _sync_children(model, report, rows: list[dict], fields: list[str], actor) -> None:
-    """Make the report's rows of `model` equal `rows` (dicts with an optional 'id'), in order.
-
-    Rows are updated in place where they already exist, so each keeps its own history.
-    """
-    existing = {child.pk: child for child in model.objects.filter(report=report)}
-    kept = set()
-    for position, values in enumerate(rows):
-        child_id = values.get("id")
-        child = existing.get(child_id) if child_id else None
-        if child_id and child is None:
-            raise ValidationError(f"Row {position + 1} does not belong to this report.")
-        if child is None:
-            child = model(report=report)
-        changed = (
-            child.pk is None
-            or child.position != position
-            or any(getattr(child, field) != values.get(field, "") for field in fields)
-        )
-        child.position = position
-        for field in fields:
-            setattr(
-                child,
-                field,
-                values.get(field)
-                if values.get(field) is not None
-                else (None if field.endswith("_date") else ""),
-            )
-        if changed:
-            try:
-                child.full_clean(exclude=["report"])
-            except ValidationError as exc:
-                raise ValidationError(f"Row {position + 1}: " + "; ".join(exc.messages)) from None
-            mark_change(child, actor=actor)
-            child.save()
-        kept.add(child.pk)
-    for pk, child in existing.items():
-        if pk not in kept:
-            mark_change(child, actor=actor)
-            child.delete()
+    sync_rows(model, parent_field="report", parent=report, rows=rows, fields=fields, actor=actor)
 
 
 @transaction.atomic
@@ -179,30 +168,36 @@ def delivery_report_save(
     values: dict,
     milestones: list[dict] | None = None,
     raid_items: list[dict] | None = None,
+    decisions: list[dict] | None = None,
+    escalations: list[dict] | None = None,
+    deliverables: list[dict] | None = None,
     today: date | None = None,
 ) -> DeliveryReport:
-    """Save the organisation's draft (or its rework of a returned report)."""
+    """Save the organisation's draft (or its rework of a returned report).
+
+    Each list, when given, replaces that table of the report (rows keep their ids)."""
     ensure(actor, "delivery_report.edit", report)
     claim_version(report, expected_version=expected_version)
     report.status = _step(report, Step.SAVE_DRAFT)
     _refuse_if_late(report, _today(today))
     for field in REPORT_FIELDS:
         if field in values:
-            setattr(
-                report,
-                field,
-                values[field]
-                if values[field] is not None
-                else (None if field == "report_date" else ""),
-            )
+            empty = None if DeliveryReport._meta.get_field(field).null else ""
+            setattr(report, field, values[field] if values[field] is not None else empty)
     report.full_clean()
+    tables = [
+        (DeliveryMilestone, milestones, MILESTONE_FIELDS),
+        (DeliveryRaidItem, raid_items, RAID_FIELDS),
+        (DeliveryDecision, decisions, DECISION_FIELDS),
+        (DeliveryEscalation, escalations, ESCALATION_FIELDS),
+        (DeliveryDeliverable, deliverables, DELIVERABLE_FIELDS),
+    ]
     with history_context(actor=actor, reason="Draft saved"):
         mark_change(report, actor=actor, reason="Draft saved")
         report.save()
-        if milestones is not None:
-            _sync_children(DeliveryMilestone, report, milestones, MILESTONE_FIELDS, actor)
-        if raid_items is not None:
-            _sync_children(DeliveryRaidItem, report, raid_items, RAID_FIELDS, actor)
+        for model, rows, fields in tables:
+            if rows is not None:
+                _sync_children(model, report, rows, fields, actor)
     return report
 
 
@@ -215,6 +210,10 @@ def submission_problems(report: DeliveryReport) -> list[str]:
         problems.append("Describe progress last month.")
     if not report.progress_next_month.strip():
         problems.append("Describe progress expected next month.")
+    if report.constituency_id is not None and report.organisations_reported is None:
+        problems.append(
+            "Say how many of the constituency's organisations reported, out of how many."
+        )
     return problems
 
 

@@ -9,6 +9,9 @@ from django.views.decorators.http import require_POST
 
 from delivery import selectors, services
 from delivery.forms import (
+    DecisionFormSet,
+    DeliverableFormSet,
+    EscalationFormSet,
     ExtendForm,
     FinanceImportForm,
     FinanceLineForm,
@@ -23,7 +26,15 @@ from delivery.forms import (
 )
 from delivery.importers import parse_finances, parse_trials
 from delivery.models import DeliveryReport, FinanceLine, ReportStatus, TrialResult
-from delivery.services import MILESTONE_FIELDS, RAID_FIELDS, REPORT_FIELDS
+from delivery.report_layout import report_layout
+from delivery.services import (
+    DECISION_FIELDS,
+    DELIVERABLE_FIELDS,
+    ESCALATION_FIELDS,
+    MILESTONE_FIELDS,
+    RAID_FIELDS,
+    REPORT_FIELDS,
+)
 from delivery.workflow import Step, allowed_steps
 from portal.importing import ImportRejected, write_csv, write_xlsx
 from portal.permissions import can, permission_required
@@ -80,6 +91,7 @@ def report_detail(request, pk, obj: DeliveryReport):
         "delivery/report_detail.html",
         {
             "report": obj,
+            "layout": report_layout(obj),
             "can_edit": can(user, "delivery_report.edit", obj) and Step.SAVE_DRAFT in steps,
             "can_review": can(user, "delivery_report.review", obj) and Step.ACCEPT in steps,
             "can_extend": can(user, "delivery_report.review", obj)
@@ -92,6 +104,29 @@ def report_detail(request, pk, obj: DeliveryReport):
     )
 
 
+# The report's tables as the edit page offers them: (keyword of delivery_report_save, formset,
+# prefix, related name, fields).
+REPORT_TABLE_FORMS = [
+    ("milestones", MilestoneFormSet, "ms", "milestones", MILESTONE_FIELDS),
+    ("deliverables", DeliverableFormSet, "kd", "deliverables", DELIVERABLE_FIELDS),
+    ("decisions", DecisionFormSet, "dec", "decisions", DECISION_FIELDS),
+    ("escalations", EscalationFormSet, "esc", "escalations", ESCALATION_FIELDS),
+    ("raid_items", RaidFormSet, "raid", "raid_items", RAID_FIELDS),
+]
+
+
+def _report_formsets(report: DeliveryReport, data=None) -> dict:
+    formsets = {}
+    for keyword, formset_class, prefix, related, fields in REPORT_TABLE_FORMS:
+        if data is not None:
+            formsets[keyword] = formset_class(data, prefix=prefix)
+        else:
+            rows = getattr(report, related).all()
+            initial = [{"id": row.pk, **{f: getattr(row, f) for f in fields}} for row in rows]
+            formsets[keyword] = formset_class(prefix=prefix, initial=initial)
+    return formsets
+
+
 @permission_required("delivery_report.edit", get_object=_report)
 def report_edit(request, pk, obj: DeliveryReport):
     if Step.SAVE_DRAFT not in allowed_steps(obj.status):
@@ -99,19 +134,18 @@ def report_edit(request, pk, obj: DeliveryReport):
             request, f"This report is {obj.get_status_display().lower()} and cannot be edited."
         )
         return redirect("delivery-report-detail", pk=obj.pk)
+    for_constituency = obj.constituency_id is not None
     if request.method == "POST":
-        form = ReportForm(request.POST)
-        milestones = MilestoneFormSet(request.POST, prefix="ms")
-        raid = RaidFormSet(request.POST, prefix="raid")
-        if form.is_valid() and milestones.is_valid() and raid.is_valid():
+        form = ReportForm(request.POST, for_constituency=for_constituency)
+        formsets = _report_formsets(obj, request.POST)
+        if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             try:
                 services.delivery_report_save(
                     actor=request.user,
                     report=obj,
                     expected_version=form.cleaned_data["version"],
-                    values={k: form.cleaned_data[k] for k in REPORT_FIELDS},
-                    milestones=formset_rows(milestones),
-                    raid_items=formset_rows(raid),
+                    values=form.values(),
+                    **{keyword: formset_rows(f) for keyword, f in formsets.items()},
                 )
                 if "submit" in request.POST:
                     obj.refresh_from_db()
@@ -134,26 +168,14 @@ def report_edit(request, pk, obj: DeliveryReport):
             messages.error(request, "Nothing was saved: correct the problems marked below.")
     else:
         form = ReportForm(
-            initial={"version": obj.version, **{k: getattr(obj, k) for k in REPORT_FIELDS}}
+            for_constituency=for_constituency,
+            initial={"version": obj.version, **{k: getattr(obj, k) for k in REPORT_FIELDS}},
         )
-        milestones = MilestoneFormSet(
-            prefix="ms",
-            initial=[
-                {"id": m.pk, **{f: getattr(m, f) for f in MILESTONE_FIELDS}}
-                for m in obj.milestones.all()
-            ],
-        )
-        raid = RaidFormSet(
-            prefix="raid",
-            initial=[
-                {"id": r.pk, **{f: getattr(r, f) for f in RAID_FIELDS}}
-                for r in obj.raid_items.all()
-            ],
-        )
+        formsets = _report_formsets(obj)
     return render(
         request,
         "delivery/report_edit.html",
-        {"report": obj, "form": form, "milestones": milestones, "raid": raid},
+        {"report": obj, "form": form, **formsets},
     )
 
 

@@ -37,6 +37,15 @@ def complete_values(rag="G"):
     }
 
 
+def empty_tables() -> dict:
+    """The management data of every table on the report form, with no rows."""
+    return {
+        f"{prefix}-{name}": "0"
+        for prefix in ("ms", "kd", "dec", "esc", "raid")
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+
+
 def accepted_report(**kwargs):
     now = datetime.datetime.now(tz=datetime.UTC)
     return DeliveryReportFactory(

@@ -4,6 +4,7 @@ from tests.delivery.factories import (
     TrialResultFactory,
     accepted_report,
     complete_values,
+    empty_tables,
 )
 from tests.permission_matrix import EVERYONE, PMO_ONLY, ViewCase
 
@@ -46,10 +47,7 @@ def _save(world, kwargs):
     return {
         **_version(world, kwargs),
         **complete_values(),
-        "ms-TOTAL_FORMS": "0",
-        "ms-INITIAL_FORMS": "0",
-        "raid-TOTAL_FORMS": "0",
-        "raid-INITIAL_FORMS": "0",
+        **empty_tables(),
     }
 
 
@@ -78,6 +76,58 @@ def _request(world, kwargs):
         "period": "2030-01-01",
         "due_date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
     }
+
+
+def _target_set(world):
+    import datetime
+
+    from delivery.sit_models import SitTargetSet
+
+    target_set = SitTargetSet.objects.create(
+        stage="SIT Functional", cycle="Cycle 2", title="Targets", cut_off=datetime.date(2024, 8, 16)
+    )
+    return {"pk": target_set.pk}
+
+
+def _target(world):
+    from delivery.sit_models import SitTarget, SitTargetSet
+
+    target_set = SitTargetSet.objects.get(pk=_target_set(world)["pk"])
+    return {"pk": SitTarget.objects.create(target_set=target_set, number=1, statement="s").pk}
+
+
+def _dashboard(world):
+    import datetime
+
+    from delivery.sit_models import SitDashboard
+
+    return {"pk": SitDashboard.objects.create(as_of=datetime.date(2024, 8, 28)).pk}
+
+
+def _group(world):
+    from delivery.sit_models import MvcGroup
+
+    return {"pk": MvcGroup.objects.create(dashboard_id=_dashboard(world)["pk"], name="UMSO").pk}
+
+
+def _latest_status():
+    from delivery.sit_models import SitDashboard
+
+    return SitDashboard.objects.latest("as_of").pk
+
+
+def _plan(world):
+    from delivery.sit_models import CohortTrialPlan
+
+    return {"pk": CohortTrialPlan.objects.create(sprint="Sprint 4.1").pk}
+
+
+def _target_set_form(world, kwargs):
+    return {"stage": "SIT Migration", "cycle": "Cycle 3", "title": "T", "cut_off": "2024-10-01"}
+
+
+def _rows(prefix):
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
 
 OWN_ORG = frozenset({"pmo", "participant"})
@@ -133,4 +183,76 @@ CASES = [
     ViewCase("delivery-trials-export", EVERYONE, setup=_csv),
     ViewCase("delivery-trials-import", PMO_ONLY),
     ViewCase("delivery-trial-edit", PMO_ONLY, setup=_trial),
+    # SIT progress: everyone reads it, only the PMO writes it.
+    ViewCase("delivery-sit", EVERYONE),
+    ViewCase(
+        "delivery-sit",
+        EVERYONE,
+        setup=lambda world: {} if _dashboard(world) else {},
+        data=lambda world, kwargs: {"status": _latest_status()},
+        label="a chosen SIT status",
+    ),
+    ViewCase("delivery-sit-target-set-new", PMO_ONLY),
+    ViewCase(
+        "delivery-sit-target-set-new", PMO_ONLY, method="post", data=_target_set_form, label="save"
+    ),
+    ViewCase("delivery-sit-target-set", PMO_ONLY, setup=_target_set),
+    ViewCase(
+        "delivery-sit-target-set",
+        PMO_ONLY,
+        method="post",
+        setup=_target_set,
+        data=lambda world, kwargs: {**_target_set_form(world, kwargs), "version": "1"},
+        label="save",
+    ),
+    ViewCase("delivery-sit-target-new", PMO_ONLY, setup=_target_set),
+    ViewCase(
+        "delivery-sit-target-new",
+        PMO_ONLY,
+        method="post",
+        setup=_target_set,
+        data=lambda world, kwargs: {"number": "2", "statement": "New target", **_rows("m")},
+        label="save",
+    ),
+    ViewCase("delivery-sit-target-edit", PMO_ONLY, setup=_target),
+    ViewCase("delivery-sit-target-delete", PMO_ONLY, method="post", setup=_target),
+    ViewCase("delivery-sit-status-new", PMO_ONLY),
+    ViewCase(
+        "delivery-sit-status-new",
+        PMO_ONLY,
+        method="post",
+        data=lambda world, kwargs: {"as_of": "2024-09-25", "copy": "on"},
+        label="save",
+    ),
+    ViewCase("delivery-mvc-group-new", PMO_ONLY, setup=_dashboard),
+    ViewCase("delivery-mvc-group-edit", PMO_ONLY, setup=_group),
+    ViewCase(
+        "delivery-mvc-group-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_group,
+        data=lambda world, kwargs: {"name": "UMSO", "pps_confirmed": "2", **_rows("r")},
+        label="save",
+    ),
+    ViewCase("delivery-mvc-group-delete", PMO_ONLY, method="post", setup=_group),
+    ViewCase("delivery-sit-stages-edit", PMO_ONLY, setup=_dashboard),
+    ViewCase(
+        "delivery-sit-stages-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_dashboard,
+        data=lambda world, kwargs: {"version": "1", **_rows("s")},
+        label="save",
+    ),
+    ViewCase("delivery-cohort-plan-new", PMO_ONLY),
+    ViewCase("delivery-cohort-plan-edit", PMO_ONLY, setup=_plan),
+    ViewCase(
+        "delivery-cohort-plan-edit",
+        PMO_ONLY,
+        method="post",
+        setup=_plan,
+        data=lambda world, kwargs: {"version": "1", "sprint": "Sprint 4.1", **_rows("t")},
+        label="save",
+    ),
+    ViewCase("delivery-sit-import", PMO_ONLY, setup=lambda world: {"kind": "targets"}),
 ]

@@ -228,12 +228,12 @@ def test_constituency_report_is_written_by_its_parties(world):
         actor=world.users["participant"],
         report=report,
         expected_version=report.version,
-        values={"escalations": "None"},
+        values={"progress_last_month": "- Built the thing"},
     )
     with pytest.raises(PermissionDenied):
         services.delivery_report_save(
             actor=world.users["other_participant"],
             report=report,
             expected_version=None,
-            values={"escalations": "Mine"},
+            values={"progress_last_month": "Mine"},
         )

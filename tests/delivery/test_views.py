@@ -4,7 +4,12 @@ import pytest
 from django.urls import reverse
 
 from delivery.models import DeliveryReport, ReportStatus
-from tests.delivery.factories import DeliveryReportFactory, accepted_report, complete_values
+from tests.delivery.factories import (
+    DeliveryReportFactory,
+    accepted_report,
+    complete_values,
+    empty_tables,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +18,7 @@ def _form(report, **extra):
     data = {
         "version": report.version,
         **complete_values(),
+        **empty_tables(),
         "ms-TOTAL_FORMS": "1",
         "ms-INITIAL_FORMS": "0",
         "ms-0-title": "Go live",

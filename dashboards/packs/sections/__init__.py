@@ -13,5 +13,6 @@ from dashboards.packs.sections import (  # noqa: F401  (registration)
     milestones,
     raid,
     timeline,
+    testing,
 )
 from dashboards.packs.sections.milestones import milestone_window  # noqa: F401

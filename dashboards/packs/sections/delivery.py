@@ -1,4 +1,4 @@
-"""Delivery: central-party finances, test progress and party delivery reports."""
+"""Delivery: central-party finances and party delivery reports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dashboards.packs import sources
 from dashboards.packs.registry import PackContext, Section, SectionRenderer, register
 from dashboards.packs.sections.common import T, audience, parse_date
 
-# Delivery: finances, test progress, party reports ---------------------------------------
+# Delivery: finances and party reports ------------------------------------------------------
 
 
 def _finances(section: Section, ctx: PackContext) -> dict:
@@ -18,18 +18,32 @@ def _finances(section: Section, ctx: PackContext) -> dict:
     return {"table": finance_table(user=audience(section), year=year)}
 
 
-def _test_progress(section: Section, ctx: PackContext) -> dict:
-    from delivery.selectors import trial_results, trial_summary
-
-    results = trial_results(user=audience(section))
-    return {"results": results, "summary": trial_summary(results)}
-
-
 def _delivery_reports(section: Section, ctx: PackContext) -> dict:
+    from delivery.report_layout import report_layout
     from delivery.selectors import accepted_reports
 
     period = parse_date(section.params, "period")
-    return {"reports": list(accepted_reports(period=period))}
+    category = str(section.params.get("category", "")).strip()
+    layouts = [
+        report_layout(report) for report in accepted_reports(period=period, category=category)
+    ]
+    # A report with nothing but its heading (e.g. a count of who reported) is listed first, so it
+    # shares a page instead of standing alone on one.
+    return {
+        "headings_only": [layout for layout in layouts if not layout.has_content],
+        "layouts": [layout for layout in layouts if layout.has_content],
+    }
+
+
+def _validate_reports(params: dict) -> None:
+    parse_date(params, "period")
+    category = str(params.get("category", "")).strip()
+    if category:
+        from delivery.models import ReportCategory
+
+        if category not in ReportCategory.values:
+            allowed = ", ".join(ReportCategory.values)
+            raise ValidationError({"params": f"category must be one of {allowed}"})
 
 
 def _validate_year(params: dict) -> None:
@@ -54,17 +68,6 @@ register(
 )
 register(
     SectionRenderer(
-        "test_progress",
-        T + "test_progress.html",
-        _test_progress,
-        available=lambda: (
-            sources.provides("delivery.selectors", "trial_results")
-            and sources.template_exists("delivery/_trial_table.html")
-        ),
-    )
-)
-register(
-    SectionRenderer(
         "delivery_reports",
         T + "delivery_reports.html",
         _delivery_reports,
@@ -72,6 +75,6 @@ register(
             sources.provides("delivery.selectors", "accepted_reports")
             and sources.template_exists("delivery/_delivery_report.html")
         ),
-        validate=lambda params: parse_date(params, "period"),
+        validate=_validate_reports,
     )
 )
