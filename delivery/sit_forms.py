@@ -105,7 +105,7 @@ class StageRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     stage = forms.CharField(max_length=100, label="Test stage")
     rag = forms.ChoiceField(choices=RAG_CHOICES, required=False, label="RAG")
-    comment = _lines(rows=4, help_text="One point per line")
+    comment = _lines(rows=6, help_text="One point per line")
 
 
 class CohortPlanForm(forms.Form):
