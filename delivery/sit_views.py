@@ -66,6 +66,19 @@ def _errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _save_with_rows(request, form, formset, save):
+    """A posted form and its table of rows: `save(data, rows)` returns the response to send, or
+    the page is shown again with why nothing was saved (None)."""
+    if not (form.is_valid() and formset.is_valid()):
+        messages.error(request, "Nothing was saved: correct the problems marked below.")
+        return None
+    try:
+        return save(form.cleaned_data, formset_rows(formset))
+    except ValidationError as exc:
+        _errors(request, exc)
+        return None
+
+
 def _initial_rows(rows, fields) -> list[dict]:
     return [{"id": row.pk, **{f: getattr(row, f) for f in fields}} for row in rows]
 
@@ -159,22 +172,16 @@ def _target_page(request, target_set: SitTargetSet, target: SitTarget | None):
     if request.method == "POST":
         form = TargetForm(request.POST)
         measures = MeasureFormSet(request.POST, prefix="m")
-        if form.is_valid() and measures.is_valid():
-            try:
-                sit_target_save(
-                    actor=request.user,
-                    target_set=target_set,
-                    target=target,
-                    values=form.cleaned_data,
-                    measures=formset_rows(measures),
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, "Target saved.")
-                return redirect("delivery-sit-target-set", pk=target_set.pk)
-        else:
-            messages.error(request, "Nothing was saved: correct the problems marked below.")
+
+        def save(data, rows):
+            sit_target_save(
+                actor=request.user, target_set=target_set, target=target, values=data, measures=rows
+            )
+            messages.success(request, "Target saved.")
+            return redirect("delivery-sit-target-set", pk=target_set.pk)
+
+        if response := _save_with_rows(request, form, measures, save):
+            return response
     else:
         next_number = max((t.number for t in target_set.targets.all()), default=0) + 1
         form = TargetForm(
@@ -245,23 +252,21 @@ def _group_page(request, dashboard: SitDashboard, group: MvcGroup | None):
     if request.method == "POST":
         form = MvcGroupForm(request.POST)
         roles = MvcRoleFormSet(request.POST, prefix="r")
-        if form.is_valid() and roles.is_valid():
-            try:
-                mvc_group_save(
-                    actor=request.user,
-                    dashboard=dashboard,
-                    group=group,
-                    name=form.cleaned_data["name"],
-                    pps_confirmed=form.cleaned_data["pps_confirmed"],
-                    roles=formset_rows(roles),
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, "MVC status saved.")
-                return redirect(f"{reverse(SIT_PAGE)}?status={dashboard.pk}")
-        else:
-            messages.error(request, "Nothing was saved: correct the problems marked below.")
+
+        def save(data, rows):
+            mvc_group_save(
+                actor=request.user,
+                dashboard=dashboard,
+                group=group,
+                name=data["name"],
+                pps_confirmed=data["pps_confirmed"],
+                roles=rows,
+            )
+            messages.success(request, "MVC status saved.")
+            return redirect(f"{reverse(SIT_PAGE)}?status={dashboard.pk}")
+
+        if response := _save_with_rows(request, form, roles, save):
+            return response
     else:
         form = MvcGroupForm(
             initial={"name": group.name, "pps_confirmed": group.pps_confirmed} if group else {}
@@ -299,21 +304,16 @@ def stages_edit(request, pk, obj: SitDashboard):
     if request.method == "POST":
         form = VersionOnlyForm(request.POST)
         stages = StageFormSet(request.POST, prefix="s")
-        if form.is_valid() and stages.is_valid():
-            try:
-                sit_stage_statuses_save(
-                    actor=request.user,
-                    dashboard=obj,
-                    rows=formset_rows(stages),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, "Stage statuses saved.")
-                return redirect(f"{reverse(SIT_PAGE)}?status={obj.pk}")
-        else:
-            messages.error(request, "Nothing was saved: correct the problems marked below.")
+
+        def save(data, rows):
+            sit_stage_statuses_save(
+                actor=request.user, dashboard=obj, rows=rows, expected_version=data["version"]
+            )
+            messages.success(request, "Stage statuses saved.")
+            return redirect(f"{reverse(SIT_PAGE)}?status={obj.pk}")
+
+        if response := _save_with_rows(request, form, stages, save):
+            return response
     else:
         form = VersionOnlyForm(initial={"version": obj.version})
         stages = StageFormSet(prefix="s", initial=_initial_rows(obj.stages.all(), STAGE_FIELDS))
@@ -333,23 +333,21 @@ def _plan_page(request, plan: CohortTrialPlan | None):
     if request.method == "POST":
         form = CohortPlanForm(request.POST)
         trials = TrialFormSet(request.POST, prefix="t")
-        if form.is_valid() and trials.is_valid():
-            try:
-                saved = cohort_trial_plan_save(
-                    actor=request.user,
-                    plan=plan,
-                    sprint=form.cleaned_data["sprint"],
-                    expected_version=form.cleaned_data["version"],
-                    values=form.values(),
-                    trials=formset_rows(trials),
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, f"Cohort trial plan for {saved.sprint} saved.")
-                return redirect(f"{reverse(SIT_PAGE)}?plan={saved.pk}")
-        else:
-            messages.error(request, "Nothing was saved: correct the problems marked below.")
+
+        def save(data, rows):
+            saved = cohort_trial_plan_save(
+                actor=request.user,
+                plan=plan,
+                sprint=data["sprint"],
+                expected_version=data["version"],
+                values=form.values(),
+                trials=rows,
+            )
+            messages.success(request, f"Cohort trial plan for {saved.sprint} saved.")
+            return redirect(f"{reverse(SIT_PAGE)}?plan={saved.pk}")
+
+        if response := _save_with_rows(request, form, trials, save):
+            return response
     else:
         initial = {}
         if plan:
