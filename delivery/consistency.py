@@ -22,6 +22,22 @@ from delivery.sit_rules import assessment_conflict
 from portal.findings import Finding, Severity
 
 NOT_RECEIVED = (ReportStatus.REQUESTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
+# What each rule is called on the pack's pre-publish page (dashboards.packs.prepublish.RULES).
+RULES = {
+    "delivery_report.not_received": "Delivery reports requested and not received",
+    "delivery_report.not_accepted": "Delivery reports awaiting the PMO's review",
+    "delivery_report.no_content": "Accepted delivery reports with nothing to print",
+    "delivery_report.escalation_without_owner": "Escalations without an owner",
+    "delivery_report.escalation_without_recipient": "Escalations without a recipient",
+    "delivery_report.count_differs_from_register": "Counts of reporting organisations that "
+    "disagree with the register",
+    "sit_target.assessment_contradicts_figures": "SIT target assessments the figures contradict",
+    "sit_target.no_outcome": "SIT target measures past their cut-off with no outcome",
+    "sit_status.out_of_date": "SIT status older than the reporting date allows",
+    "sit_mvc.confirmed_differs_from_names": "MVC market roles whose count differs from the names",
+    "sit_mvc.pps_differ_from_names": "MVC groups whose PP count differs from the names",
+    "sit_stage.no_rag": "SIT stages without a RAG",
+}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from dashboards.models import Edition
 from dashboards.packs import registry
-from dashboards.packs.render import build_context, render_sections
+from dashboards.packs.render import build_context, render_edition
 from meetings.selectors import meeting_by_name
 from portal.programme_loading import load_programme
 
@@ -22,14 +23,15 @@ def _text(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def sections(django_db_setup, django_db_blocker):
-    """Every section of the demo pack rendered once (HTML, no PDF), keyed by title."""
+    """Every section of the demo pack's Full edition rendered once (HTML, no PDF), by title."""
     with django_db_blocker.unblock():
         from django.db import transaction
 
         with transaction.atomic():
             load_programme(settings.DEMO_PROGRAMME_DIR)
             context = build_context(meeting_by_name("PSG 36"), version_label="v1.0")
-            rendered = {s.title: s for s in render_sections(context)}
+            edition = render_edition(context, Edition.FULL)
+            rendered = {s.title: s for s in edition.sections}
             transaction.set_rollback(True)
     return rendered
 

@@ -1,5 +1,6 @@
 """Pre-publish rules for delivery reports and SIT progress, table by table (no database)."""
 
+import re
 from datetime import date
 from decimal import Decimal as D
 from types import SimpleNamespace
@@ -211,3 +212,12 @@ def test_stage_finding_names_the_stages_without_rag():
     )
     (finding,) = sit_findings(target_sets=[], dashboard=board, reporting_date=date(2024, 8, 28))
     assert "1 of 2 test stages have no RAG (CIT)" in finding.message
+
+
+def test_every_rule_has_a_name_for_the_pack_page():
+    import inspect
+
+    from delivery import consistency
+
+    codes = set(re.findall(r'"((?:delivery_report|sit_\w+)\.\w+)"', inspect.getsource(consistency)))
+    assert codes == set(consistency.RULES)
