@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+
+from portal.text import short_dates
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _DEPENDENCY_ON = re.compile(r"\s*\[Dependency On:\s*(?P<on>[^\]]+)\]\s*$")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def markdown_escape(text: str) -> str:
@@ -45,12 +45,4 @@ def printed_dates(text: str) -> str:
     A placeholder dash (the party printed "-" for no date) becomes empty."""
     if text.strip() in ("-", "–"):
         return ""
-
-    def swap(match: re.Match) -> str:
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return match[0]
-        return f"{day:%d/%m/%y}"
-
-    return _ISO_DATE.sub(swap, text)
+    return short_dates(text)

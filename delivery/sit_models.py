@@ -20,11 +20,13 @@ from django.db.models import F, Q
 from delivery.models import Rag
 from portal.concurrency import Versioned
 from portal.history import GovernedQuerySet, governed_history
+from portal.text import points
 
 
 def lines_of(text: str) -> list[str]:
-    """The non-empty lines of a one-item-per-line field, stripped."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """The points of a one-item-per-line field (bullets a PMO typed are dropped: the pack adds its
+    own)."""
+    return points(text)
 
 
 # Completion targets -------------------------------------------------------------------------
