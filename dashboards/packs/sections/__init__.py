@@ -12,7 +12,7 @@ from dashboards.packs.sections import (  # noqa: F401  (registration)
     meetings,
     milestones,
     raid,
-    timeline,
     testing,
+    timeline,
 )
 from dashboards.packs.sections.milestones import milestone_window  # noqa: F401
