@@ -35,12 +35,27 @@ def demo_dating() -> ImportDating:
     return ImportDating(before=before, now=now)
 
 
+# raid.csv mixes the programme's register with the RAID tables of party delivery reports and of
+# the qualification update (demo/psg36/README.md). The register is what the programme's own RAID
+# slides print; the other rows belong to the reports that print them (the delivery app loads
+# them), and none of them gets a register reference it never had.
+REGISTER_SOURCES = (
+    "Delivery Dashboards – Overall RAID Summary",
+    "Appendix RAID Theme Slides",
+)
+
+
 @register_loader("raid", order=60)
 def load_raid(context: LoadContext) -> None:
     if not context.has("raid.csv"):
         return
     config = scoring_config()
-    parsed = parse_rows(context.rows("raid.csv", required=REQUIRED), config)
+    rows = [
+        row
+        for row in context.rows("raid.csv", required=REQUIRED)
+        if row.values.get("source", "").startswith(REGISTER_SOURCES)
+    ]
+    parsed = parse_rows(rows, config)
     summary = import_items(
         parsed, config=config, dating=demo_dating(), reason="Loaded from raid.csv"
     )

@@ -20,6 +20,8 @@ from change_requests.consistency import awaiting_decision_findings
 from change_requests.selectors import change_requests_awaiting_decision
 from dashboards.models import Edition, PrepublishAcknowledgement
 from dashboards.packs.render import build_context, render_edition
+from delivery import consistency as delivery_rules
+from delivery.selectors import prepublish_findings as delivery_findings
 from milestones import consistency as milestone_rules
 from milestones.selectors import prepublish_findings as milestone_findings
 from portal.findings import Finding, Severity
@@ -35,6 +37,7 @@ SEVERITY_ORDER = {Severity.CONTRADICTION: 0, Severity.GAP: 1}
 RULES = {
     "section_empty": "Sections with nothing to show",
     **milestone_rules.RULES,
+    **delivery_rules.RULES,
     **raid_rules.RULES,
     **change_request_rules.RULES,
 }
@@ -78,6 +81,7 @@ def prepublish_findings(meeting) -> list[Finding]:
     reporting_date = build_context(meeting, version_label="check").reporting_date
     findings = section_findings(meeting)
     findings += milestone_findings(reporting_date=reporting_date)
+    findings += delivery_findings(reporting_date=reporting_date)
     findings += raid_findings(
         key_items(user=_steering_reader(), reporting_date=reporting_date),
         url_for=lambda item: reverse("raid-item-detail", args=[item.reference]),
