@@ -3,20 +3,24 @@
 Params: `from` / `to` (dates) or `weeks_before` / `weeks_after` around the reporting date
 (default: five weeks before the reporting date's week to eight weeks on, as the M10 slide);
 `lanes` (comma-separated plan lanes, default all); `register` (a forum code, or `all`, to add
-the register's milestones due in the window; default none). Long plans continue on further
-charts, each no taller than a landscape page.
+the register's milestones due in the window; default none); `details` (`no` prints the charts
+alone, for a pack that leaves the activity tables and the notes on how each date is known to the
+portal's timeline page; default `yes`). Long plans continue on further charts, each no taller
+than a landscape page.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from dashboards.packs import sources
 from dashboards.packs.registry import PackContext, Section, SectionRenderer, register
 from dashboards.packs.sections.common import T
 from dashboards.packs.sections.milestones import _validate_window, milestone_window
 
-PARAMS = {"from", "to", "weeks_before", "weeks_after", "lanes", "register"}
+PARAMS = {"from", "to", "weeks_before", "weeks_after", "lanes", "register", "details"}
 
 
 def _lanes(params: dict) -> list[str] | None:
@@ -45,6 +49,8 @@ def _validate(params: dict) -> None:
     forum = str(params.get("register") or "")
     if forum and forum.lower() != "all" and not Forum.objects.filter(code__iexact=forum).exists():
         raise ValidationError({"params": f"register: '{forum}' is not a forum code (or all)"})
+    if str(params.get("details", "yes")).lower() not in ("yes", "no"):
+        raise ValidationError({"params": "details must be yes or no"})
 
 
 def _timeline(section: Section, ctx: PackContext) -> dict:
@@ -63,7 +69,11 @@ def _timeline(section: Section, ctx: PackContext) -> dict:
         next_steering_date=ctx.meeting.date,
         max_rows=PACK_ROWS,
     )
-    return {"timeline": timeline}
+    return {
+        "timeline": timeline,
+        "details": str(section.params.get("details", "yes")).lower() != "no",
+        "timeline_url": settings.SITE_URL.rstrip("/") + reverse("milestone-timeline"),
+    }
 
 
 register(
